@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+// vlaterm: a terminal console for robot learning. Module map and import rules: ../shared/DESIGN.md.
+import PackageDescription
+
+/// A system library wrapped by a module map + one shim header (Sources/<name>/).
+func systemLibrary(_ name: String, pkgConfig: String? = nil, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig,
+                   providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "vlaterm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vlaterm", targets: ["vlaterm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries (module.modulemap + shim.h each).
+        systemLibrary("CNcursesW", pkgConfig: "ncursesw", apt: "libncursesw5-dev"),
+        systemLibrary("CEvdev", pkgConfig: "libevdev", apt: "libevdev-dev"),
+        systemLibrary("COpenBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
+        systemLibrary("CMuJoCo", apt: "libmujoco-dev"),
+        systemLibrary("CTurboJPEG", pkgConfig: "libturbojpeg", apt: "libturbojpeg0-dev"),
+        systemLibrary("CZstd", pkgConfig: "libzstd", apt: "libzstd-dev"),
+
+        // Swift modules, in dependency order.
+        .target(name: "RobotKit"),
+        .target(name: "Supervisor", dependencies: ["RobotKit"]),
+        .target(name: "Simulator", dependencies: ["RobotKit", "CMuJoCo"]),
+        .target(name: "Input", dependencies: ["RobotKit", "CEvdev"]),
+        .target(name: "TerminalUI", dependencies: ["RobotKit"]),
+        .target(name: "Episodes", dependencies: ["RobotKit", "CZstd", "CTurboJPEG"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Policy", dependencies: ["RobotKit", "Tensor"]),
+        .target(name: "Console", dependencies: [
+            "RobotKit", "Supervisor", "Simulator", "Input", "TerminalUI", "Episodes", "Policy", "CNcursesW",
+        ]),
+        .executableTarget(name: "vlaterm", dependencies: [
+            "RobotKit", "Supervisor", "Simulator", "Input", "TerminalUI", "Console", "Episodes", "Tensor", "Policy",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests. Fixtures and snapshots live beside each test target and are found through #filePath.
+        .testTarget(name: "RobotKitTests", dependencies: ["RobotKit"]),
+        // (uncomment when its first test lands) .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
+        // (uncomment when its first test lands) .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"]),
+        // (uncomment when its first test lands) .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),
+        // (uncomment when its first test lands) .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit"]),
+        // (uncomment when its first test lands) .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        // (uncomment when its first test lands) .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit"]),
+    ]
+)

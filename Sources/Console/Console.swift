@@ -1,0 +1,1 @@
+// Module Console: see ../shared/DESIGN.md for what it owns. Filled by its issue.

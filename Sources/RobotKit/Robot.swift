@@ -1,0 +1,45 @@
+// The protocols live implementations conform to; only the executable picks concrete ones.
+
+/// A robot that takes one `Action` per control tick.
+public protocol Robot: AnyObject {
+    var name: String { get }
+    var cameras: [CameraSpec] { get }
+    var limits: ActionLimits { get }
+    /// Control rate in Hz.
+    var controlRate: Double { get }
+    /// Applies one action (clamped by the robot itself) and advances one control tick.
+    func send(_ action: Action) throws
+    /// Current proprioception.
+    func state() -> RobotState
+    /// Latest image from a camera; throws for an unknown name.
+    func frame(camera: String) throws -> Frame
+}
+
+extension Robot {
+    /// State plus every camera's latest frame.
+    public func observe(time: Double) throws -> Observation {
+        var frames: [String: Frame] = [:]
+        for c in cameras { frames[c.name] = try frame(camera: c.name) }
+        return Observation(time: time, state: state(), frames: frames)
+    }
+}
+
+/// Where a teleop command comes from (keyboard, gamepad, replay).
+public enum CommandSource: String, Sendable, Codable { case teleop, autonomy, none }
+
+/// A human's command for one tick, after the keymap.
+public struct TeleopCommand: Sendable, Equatable {
+    /// Normalised velocities in -1...1 per axis (x, y, z, yaw); scaled to metres/radians by the speed setting.
+    public var linear: SIMD3<Double>
+    public var yaw: Double
+    /// Gripper target 0...1, or nil for "leave as is".
+    public var gripper: Double?
+    /// True while the deadman (enable) control is held.
+    public var deadman: Bool
+
+    public init(linear: SIMD3<Double> = .zero, yaw: Double = 0, gripper: Double? = nil, deadman: Bool = false) {
+        self.linear = linear; self.yaw = yaw; self.gripper = gripper; self.deadman = deadman
+    }
+
+    public var isNeutral: Bool { linear == .zero && yaw == 0 }
+}
