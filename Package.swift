@@ -50,7 +50,7 @@ let package = Package(
         // (uncomment when its first test lands) .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"]),
         // (uncomment when its first test lands) .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),
         // (uncomment when its first test lands) .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit"]),
-        // (uncomment when its first test lands) .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),
+        .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit"]),
     ]

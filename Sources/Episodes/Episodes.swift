@@ -1,1 +1,0 @@
-// Module Episodes: see ../shared/DESIGN.md for what it owns. Filled by its issue.
