@@ -1,0 +1,130 @@
+// Camera projection and triangle rasterisation for SoftwareRenderer.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a frame is drawn: RGB8 pixels and 1/depth per pixel, both row-major from the top-left corner.
+struct RasterTarget {
+    let rgb: UnsafeMutablePointer<UInt8>
+    let depth: UnsafeMutablePointer<Double>
+    let width: Int
+    let height: Int
+}
+
+/// A pinhole camera in MuJoCo's convention (looks along local -z, +y up) set up for one frame.
+struct CameraView {
+    /// Rows of the world→camera rotation, i.e. the camera's local axes in world coordinates.
+    let axisX: SIMD3<Double>, axisY: SIMD3<Double>, axisZ: SIMD3<Double>
+    let position: SIMD3<Double>
+    /// Focal length in pixels and the image centre.
+    let focal: Double, centreX: Double, centreY: Double
+    /// Outward normals of the four side planes of the view frustum, camera frame.
+    let sidePlanes: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
+    let isValid: Bool
+
+    init(camera: RenderCamera, width: Int, height: Int) {
+        let m = camera.rotation.count == 9 ? camera.rotation : [1, 0, 0, 0, 1, 0, 0, 0, 1]
+        axisX = SIMD3(m[0], m[3], m[6])
+        axisY = SIMD3(m[1], m[4], m[7])
+        axisZ = SIMD3(m[2], m[5], m[8])
+        position = camera.position
+        // A field of view outside (0, 180) degrees has no pinhole image; clamp rather than draw nonsense.
+        let fovy = camera.fovy.isFinite ? min(max(camera.fovy, 1), 179) : 45
+        centreX = Double(width) / 2
+        centreY = Double(height) / 2
+        focal = centreY / tan(fovy * Double.pi / 360)
+        let tx = centreX / focal, ty = centreY / focal
+        let sx = 1 / (1 + tx * tx).squareRoot(), sy = 1 / (1 + ty * ty).squareRoot()
+        sidePlanes = (SIMD3(sx, 0, tx * sx), SIMD3(-sx, 0, tx * sx), SIMD3(0, sy, ty * sy), SIMD3(0, -sy, ty * sy))
+        let all = axisX + axisY + axisZ + position
+        isValid = (all * all).sum().isFinite
+    }
+
+    @inline(__always) func rotateIntoCamera(_ v: SIMD3<Double>) -> SIMD3<Double> {
+        SIMD3((axisX * v).sum(), (axisY * v).sum(), (axisZ * v).sum())
+    }
+
+    @inline(__always) func pointIntoCamera(_ p: SIMD3<Double>) -> SIMD3<Double> {
+        rotateIntoCamera(p - position)
+    }
+
+    /// Screen x (right), screen y (down), 1/depth; only meaningful for points in front of the camera (z < 0).
+    @inline(__always) func project(_ v: SIMD3<Double>) -> SIMD3<Double> {
+        let inverseDepth = -1 / v.z
+        return SIMD3(centreX + focal * v.x * inverseDepth, centreY - focal * v.y * inverseDepth, inverseDepth)
+    }
+
+    /// False when a sphere (camera frame) lies wholly behind the near plane or outside a side of the frustum.
+    func sphereMayBeVisible(centre c: SIMD3<Double>, radius r: Double, near: Double) -> Bool {
+        if c.z - r >= -near { return false }
+        if (sidePlanes.0 * c).sum() > r || (sidePlanes.1 * c).sum() > r { return false }
+        if (sidePlanes.2 * c).sum() > r || (sidePlanes.3 * c).sum() > r { return false }
+        return true
+    }
+}
+
+/// Fills the pixels whose centres lie inside the screen triangle (x, y, 1/depth per corner) and are nearer than
+/// what is drawn there. Shared edges follow the top-left rule so no pixel is drawn twice by neighbouring faces.
+@inline(__always)
+func rasterize(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>,
+               _ rgb: (UInt8, UInt8, UInt8), _ target: RasterTarget) {
+    var a = p0, b = p1, c = p2
+    let all = a + b + c
+    guard (all * all).sum().isFinite else { return }
+    var area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+    guard abs(area) > 1e-12 else { return }
+    if area < 0 { swap(&b, &c); area = -area }
+
+    // Pixel (i, j) has its centre at (i + 0.5, j + 0.5).
+    let w = Double(target.width), h = Double(target.height)
+    let minX = max(min(a.x, b.x, c.x) - 0.5, 0), maxX = min(max(a.x, b.x, c.x) - 0.5, w - 1)
+    let minY = max(min(a.y, b.y, c.y) - 0.5, 0), maxY = min(max(a.y, b.y, c.y) - 0.5, h - 1)
+    guard minX <= maxX, minY <= maxY else { return }
+    let x0 = Int(minX.rounded(.up)), x1 = Int(maxX.rounded(.down))
+    let y0 = Int(minY.rounded(.up)), y1 = Int(maxY.rounded(.down))
+    guard x0 <= x1, y0 <= y1 else { return }
+
+    // Edge function of edge (from, to) at p: (to.x - from.x) * (p.y - from.y) - (to.y - from.y) * (p.x - from.x),
+    // positive inside. Written as A * px + B * py + C. The weight of a corner is the edge opposite it.
+    let ea = Edge(from: b, to: c), eb = Edge(from: c, to: a), ec = Edge(from: a, to: b)
+    let za = a.z / area, zb = b.z / area, zc = c.z / area
+    let rgbPtr = target.rgb, depthPtr = target.depth
+    for y in y0...y1 {
+        let py = Double(y) + 0.5
+        let rowA = ea.b * py + ea.c, rowB = eb.b * py + eb.c, rowC = ec.b * py + ec.c
+        var index = y * target.width + x0
+        for x in x0...x1 {
+            let px = Double(x) + 0.5
+            let wa = ea.a * px + rowA, wb = eb.a * px + rowB, wc = ec.a * px + rowC
+            if ea.covers(wa) && eb.covers(wb) && ec.covers(wc) {
+                let inverseDepth = wa * za + wb * zb + wc * zc
+                if inverseDepth > depthPtr[index] {
+                    depthPtr[index] = inverseDepth
+                    let o = index * 3
+                    rgbPtr[o] = rgb.0; rgbPtr[o + 1] = rgb.1; rgbPtr[o + 2] = rgb.2
+                }
+            }
+            index += 1
+        }
+    }
+}
+
+private struct Edge {
+    let a: Double, b: Double, c: Double
+    /// Top or left edge (screen y points down): pixels exactly on it belong to this triangle.
+    let ownsBoundary: Bool
+
+    @inline(__always) init(from p: SIMD3<Double>, to q: SIMD3<Double>) {
+        let dx = q.x - p.x, dy = q.y - p.y
+        a = -dy
+        b = dx
+        c = dy * p.x - dx * p.y
+        ownsBoundary = dy < 0 || (dy == 0 && dx > 0)
+    }
+
+    @inline(__always) func covers(_ value: Double) -> Bool {
+        value > 0 || (value == 0 && ownsBoundary)
+    }
+}
