@@ -48,7 +48,7 @@ let package = Package(
         // (uncomment when its first test lands) .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
         // (uncomment when its first test lands) .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"]),
-        // (uncomment when its first test lands) .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),
         // (uncomment when its first test lands) .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   pkg-config libncursesw5-dev libevdev-dev libopenblas-dev libmujoco-dev
   libturbojpeg0-dev libzstd-dev liblz4-dev zlib1g-dev libchafa-dev
-  tmux evemu-tools python3-venv unzip
+  libglib2.0-dev ncurses-term tmux evemu-tools python3-venv unzip
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
