@@ -1,0 +1,78 @@
+// LayerNorm and softmax over the last dimension.
+import Foundation
+
+/// out (N, C) = (x − mean) · rstd · weight + bias; saves mean (N), rstd (N) for backward.
+func layernorm_forward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?, rstd: UnsafeMutablePointer<Float>?,
+                       x: UnsafePointer<Float>, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                       n: Int, c: Int, eps: Float) {
+    for i in 0..<n {
+        let xr = x + i * c, o = out + i * c
+        // Accumulate in Double: BERT's eps is 1e-12, so the variance must not lose digits.
+        var m: Double = 0
+        for j in 0..<c { m += Double(xr[j]) }
+        m /= Double(c)
+        var v: Double = 0
+        for j in 0..<c { let d = Double(xr[j]) - m; v += d * d }
+        v /= Double(c)
+        let s = Float(1 / (v + Double(eps)).squareRoot())
+        let mf = Float(m)
+        for j in 0..<c {
+            var y = (xr[j] - mf) * s
+            if let weight { y *= weight[j] }
+            if let bias { y += bias[j] }
+            o[j] = y
+        }
+        mean?[i] = mf
+        rstd?[i] = s
+    }
+}
+
+/// dx (N, C), dweight (C), dbias (C) += … given dout (N, C).
+func layernorm_backward(dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?, dbias: UnsafeMutablePointer<Float>?,
+                        dout: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>?,
+                        mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, n: Int, c: Int) {
+    for i in 0..<n {
+        let xr = x + i * c, dr = dout + i * c
+        let m = mean[i], s = rstd[i]
+        var dnormMean: Float = 0, dnormNormMean: Float = 0
+        for j in 0..<c {
+            let norm = (xr[j] - m) * s
+            let dnorm = dr[j] * (weight?[j] ?? 1)
+            dnormMean += dnorm
+            dnormNormMean += dnorm * norm
+        }
+        dnormMean /= Float(c); dnormNormMean /= Float(c)
+        for j in 0..<c {
+            let norm = (xr[j] - m) * s
+            dbias?[j] += dr[j]
+            dweight?[j] += norm * dr[j]
+            if let dx {
+                let dnorm = dr[j] * (weight?[j] ?? 1)
+                dx[i * c + j] += (dnorm - dnormMean - norm * dnormNormMean) * s
+            }
+        }
+    }
+}
+
+/// out (N, C) = softmax(x) along C (max-subtracted).
+func softmax_forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, n: Int, c: Int) {
+    for i in 0..<n {
+        let xr = x + i * c, o = out + i * c
+        var maxv = -Float.infinity
+        for j in 0..<c { maxv = max(maxv, xr[j]) }
+        var sum: Float = 0
+        for j in 0..<c { let e = expf(xr[j] - maxv); o[j] = e; sum += e }
+        let inv = 1 / sum
+        for j in 0..<c { o[j] *= inv }
+    }
+}
+
+/// dx (N, C) += y ⊙ (dout − Σ y·dout), given the forward's output y.
+func softmax_backward(dx: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, y: UnsafePointer<Float>, n: Int, c: Int) {
+    for i in 0..<n {
+        let yr = y + i * c, dr = dout + i * c
+        var dot: Float = 0
+        for j in 0..<c { dot += yr[j] * dr[j] }
+        for j in 0..<c { dx[i * c + j] += yr[j] * (dr[j] - dot) }
+    }
+}

@@ -1,0 +1,69 @@
+// Matmul, linear and conv2d as differentiable ops.
+
+extension Tensor {
+    /// Matrix product. self: (M, K), other: (K, N) → (M, N).
+    public func matmul(_ other: Tensor) -> Tensor {
+        precondition(rank == 2 && other.rank == 2 && shape[1] == other.shape[0],
+                     "matmul: \(shape) · \(other.shape) do not chain")
+        let m = shape[0], k = shape[1], n = other.shape[1]
+        let a = self, b = other
+        let out = Tensor.filled(m * n) { o in a.data.rp { ap in b.data.rp { bp in matmul_forward(o, ap, bp, m: m, k: k, n: n) } } }
+        return Tensor.result(shape: [m, n], data: out, parents: [a, b]) { out in
+            guard let g = out.grad else { return }
+            Tensor.withGrads([a, b]) { d in
+                g.rp { gp in a.data.rp { ap in b.data.rp { bp in
+                    matmul_backward(da: d[0], db: d[1], dout: gp, a: ap, b: bp, m: m, k: k, n: n)
+                } } }
+            }
+        }
+    }
+
+    /// Fully connected layer, PyTorch layout. self: (…, C), weight: (OC, C), bias: (OC) → (…, OC).
+    public func linear(weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        precondition(rank >= 1 && weight.rank == 2 && weight.shape[1] == shape[rank - 1],
+                     "linear: input \(shape) does not match weight \(weight.shape) (OC, C)")
+        let c = shape[rank - 1], oc = weight.shape[0], n = count / max(c, 1)
+        if let bias { precondition(bias.shape == [oc], "linear: bias \(bias.shape) should be [\(oc)]") }
+        let x = self
+        let out = Tensor.filled(n * oc) { o in x.data.rp { xp in weight.data.rp { wp in bias?.data.rp { bp in
+            linear_forward(o, xp, wp, bp, n: n, c: c, oc: oc)
+        } ?? linear_forward(o, xp, wp, nil, n: n, c: c, oc: oc) } } }
+        var outShape = shape; outShape[rank - 1] = oc
+        return Tensor.result(shape: outShape, data: out, parents: [x, weight] + (bias.map { [$0] } ?? [])) { out in
+            guard let g = out.grad else { return }
+            Tensor.withGrads([x, weight, bias]) { d in
+                g.rp { gp in x.data.rp { xp in weight.data.rp { wp in
+                    linear_backward(dinp: d[0], dweight: d[1], dbias: d[2], dout: gp, inp: xp, weight: wp, n: n, c: c, oc: oc)
+                } } }
+            }
+        }
+    }
+
+    /// 2-D convolution, NCHW. self: (B, C, H, W), weight: (OC, C, KH, KW), bias: (OC) → (B, OC, OH, OW)
+    /// with OH = (H + 2·padding − KH) / stride + 1.
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
+        precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == shape[1],
+                     "conv2d: input \(shape) (B, C, H, W) does not match weight \(weight.shape) (OC, C, KH, KW)")
+        precondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride) must be ≥ 1, padding \(padding) ≥ 0")
+        let b = shape[0], oc = weight.shape[0]
+        let g = ConvGeometry(c: shape[1], h: shape[2], w: shape[3], kh: weight.shape[2], kw: weight.shape[3],
+                             stride: stride, padding: padding)
+        precondition(g.oh >= 1 && g.ow >= 1, "conv2d: kernel \(weight.shape) larger than padded input \(shape)")
+        if let bias { precondition(bias.shape == [oc], "conv2d: bias \(bias.shape) should be [\(oc)]") }
+        let x = self
+        var col = [Float](repeating: 0, count: g.ckk * g.l)
+        let out = Tensor.filled(b * oc * g.l) { o in col.wp { cp in x.data.rp { xp in weight.data.rp { wp in
+            if let bias { bias.data.rp { bp in conv2d_forward(o, xp, wp, bp, b: b, oc: oc, g, col: cp) } }
+            else { conv2d_forward(o, xp, wp, nil, b: b, oc: oc, g, col: cp) }
+        } } } }
+        return Tensor.result(shape: [b, oc, g.oh, g.ow], data: out, parents: [x, weight] + (bias.map { [$0] } ?? [])) { out in
+            guard let grad = out.grad else { return }
+            var col = [Float](repeating: 0, count: g.ckk * g.l)
+            Tensor.withGrads([x, weight, bias]) { d in
+                col.wp { cp in grad.rp { gp in x.data.rp { xp in weight.data.rp { wp in
+                    conv2d_backward(dx: d[0], dweight: d[1], dbias: d[2], dout: gp, x: xp, weight: wp, b: b, oc: oc, g, col: cp)
+                } } } }
+            }
+        }
+    }
+}

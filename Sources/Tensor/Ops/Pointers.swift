@@ -1,0 +1,60 @@
+// Pointer plumbing between `[Float]` storage and the pointer kernels. Empty arrays have no base address,
+// so they get a harmless stand-in (kernels never dereference it when a count is 0).
+
+nonisolated(unsafe) private let emptyStandIn = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+extension Array where Element == Float {
+    /// Read-only pointer to the elements for the duration of `body`.
+    @inline(__always)
+    func rp<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try withUnsafeBufferPointer { try body($0.baseAddress ?? UnsafePointer(emptyStandIn)) }
+    }
+    /// Mutable pointer to the elements for the duration of `body`.
+    @inline(__always)
+    mutating func wp<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+        try withUnsafeMutableBufferPointer { try body($0.baseAddress ?? emptyStandIn) }
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// Optional read-only pointer (nil when the array is nil).
+    @inline(__always)
+    func rp<R>(_ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+        guard let self else { return try body(nil) }
+        return try self.rp { try body($0) }
+    }
+}
+
+extension Tensor {
+    /// Allocates a result buffer of `count` zeros, fills it through `body`, and returns it.
+    @inline(__always)
+    static func filled(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        var out = [Float](repeating: 0, count: count)
+        out.wp(body)
+        return out
+    }
+
+    /// Runs `body` on this tensor's gradient buffer (allocated as zeros) when it requires grad; else nothing.
+    @inline(__always)
+    func gradPointer(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+        accumulateGrad { buf in body(buf.baseAddress ?? emptyStandIn) }
+    }
+
+    /// Gives a kernel one zeroed scratch gradient per tensor (nil for tensors that want none), then adds each
+    /// scratch into that tensor's `grad`. Scratch buffers keep the kernel's outputs distinct even when one
+    /// tensor is several inputs of the op (x * x, attention(q: x, k: x, v: x)).
+    static func withGrads(_ tensors: [Tensor?], _ body: ([UnsafeMutablePointer<Float>?]) -> Void) {
+        let scratch: [UnsafeMutablePointer<Float>?] = tensors.map { t in
+            guard let t, t.requiresGrad else { return nil }
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, t.count))
+            p.initialize(repeating: 0, count: max(1, t.count))
+            return p
+        }
+        defer { for p in scratch { p?.deallocate() } }
+        body(scratch)
+        for (t, s) in zip(tensors, scratch) {
+            guard let t, let s else { continue }
+            t.accumulateGrad { dst in for i in 0..<dst.count { dst[i] += s[i] } }
+        }
+    }
+}

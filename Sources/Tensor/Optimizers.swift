@@ -1,0 +1,70 @@
+// Adam (Kingma & Ba) and AdamW (Loshchilov & Hutter: weight decay decoupled from the gradient), as in
+// PyTorch's torch.optim.Adam / AdamW with bias correction. Parameters without a grad this step are skipped.
+
+/// Adam or AdamW over a fixed list of parameters.
+public final class Adam {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, eps: Float
+    /// AdamW decay (decoupled); 0 gives plain Adam.
+    public let weightDecay: Float
+    /// Plain Adam adds `weightDecay · θ` to the gradient (L2); AdamW shrinks θ directly.
+    public let decoupled: Bool
+    /// Steps taken so far (for bias correction; saved with checkpoints to resume).
+    public private(set) var step = 0
+    var m: [[Float]], v: [[Float]]
+
+    /// Adam: L2 weight decay folded into the gradient (PyTorch `Adam(weight_decay=)`), default none.
+    public static func adam(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+                            eps: Float = 1e-8, weightDecay: Float = 0) -> Adam {
+        Adam(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
+    }
+
+    /// AdamW: decoupled weight decay (PyTorch `AdamW`, default decay 0.01).
+    public static func adamW(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+                             eps: Float = 1e-8, weightDecay: Float = 0.01) -> Adam {
+        Adam(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
+    }
+
+    init(_ parameters: [Tensor], lr: Float, betas: (Float, Float), eps: Float, weightDecay: Float, decoupled: Bool) {
+        self.parameters = parameters
+        self.learningRate = lr
+        (beta1, beta2) = betas
+        self.eps = eps
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
+        m = parameters.map { [Float](repeating: 0, count: $0.count) }
+        v = m
+        for p in parameters { p.requiresGrad = true }
+    }
+
+    /// One update from the parameters' current grads.
+    public func update() {
+        step += 1
+        let bc1 = 1 - Float(Double(beta1).power(step)), bc2 = 1 - Float(Double(beta2).power(step))
+        let lr = learningRate, b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay, decoupled = decoupled
+        for (k, p) in parameters.enumerated() {
+            guard let g = p.grad else { continue }
+            let n = p.count
+            m[k].wp { mp in v[k].wp { vp in p.data.wp { θ in g.rp { gp in
+                for i in 0..<n {
+                    var gi = gp[i]
+                    if decoupled { θ[i] -= lr * wd * θ[i] } else if wd != 0 { gi += wd * θ[i] }
+                    mp[i] = b1 * mp[i] + (1 - b1) * gi
+                    vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                    let mHat = mp[i] / bc1, vHat = vp[i] / bc2
+                    θ[i] -= lr * mHat / (vHat.squareRoot() + eps)
+                }
+            } } } }
+        }
+    }
+
+    /// Clears every parameter's grad (call before the next forward/backward).
+    public func zeroGrad() { for p in parameters { p.grad = nil } }
+}
+
+extension Double {
+    fileprivate func power(_ n: Int) -> Double {
+        var r = 1.0; for _ in 0..<n { r *= self }; return r
+    }
+}
