@@ -91,11 +91,18 @@ func rasterize(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>,
     let ea = Edge(from: b, to: c), eb = Edge(from: c, to: a), ec = Edge(from: a, to: b)
     let za = a.z / area, zb = b.z / area, zc = c.z / area
     let rgbPtr = target.rgb, depthPtr = target.depth
+    let left = Double(x0), right = Double(x1)
     for y in y0...y1 {
         let py = Double(y) + 0.5
         let rowA = ea.b * py + ea.c, rowB = eb.b * py + eb.c, rowC = ec.b * py + ec.c
-        var index = y * target.width + x0
-        for x in x0...x1 {
+        // Narrow the row to the span where every edge function can be non-negative (a pixel of slack each side;
+        // the exact test below decides), so big triangles do not pay for their whole bounding box.
+        var lo = left, hi = right
+        ea.narrow(rowA, &lo, &hi); eb.narrow(rowB, &lo, &hi); ec.narrow(rowC, &lo, &hi)
+        guard lo <= hi else { continue }
+        let xs = Int(lo), xe = Int(hi)
+        var index = y * target.width + xs
+        for x in xs...xe {
             let px = Double(x) + 0.5
             let wa = ea.a * px + rowA, wb = eb.a * px + rowB, wc = ec.a * px + rowC
             if ea.covers(wa) && eb.covers(wb) && ec.covers(wc) {
@@ -122,6 +129,20 @@ private struct Edge {
         b = dx
         c = dy * p.x - dx * p.y
         ownsBoundary = dy < 0 || (dy == 0 && dx > 0)
+    }
+
+    /// Shrinks [lo, hi] (pixel columns, kept within the bounding box) to the columns whose centres may satisfy
+    /// `a * (x + 0.5) + row >= 0`, give or take one pixel.
+    @inline(__always) func narrow(_ row: Double, _ lo: inout Double, _ hi: inout Double) {
+        if a > 0 {
+            let x = (-row / a - 0.5).rounded(.down) - 1
+            if x > lo { lo = min(x, hi + 1) }
+        } else if a < 0 {
+            let x = (-row / a - 0.5).rounded(.up) + 1
+            if x < hi { hi = max(x, lo - 1) }
+        } else if row < 0 {
+            hi = lo - 1
+        }
     }
 
     @inline(__always) func covers(_ value: Double) -> Bool {

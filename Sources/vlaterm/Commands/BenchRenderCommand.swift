@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import RobotKit
+import Simulator
+
+/// `vlaterm bench render`: the CPU renderer's cost per camera frame, the figure the control tick pays.
+struct BenchRenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Time the CPU software renderer: ms per frame per camera at 96x72 and 320x240 (medians).",
+        discussion: """
+        Renders every camera of the tabletop scene many times at each resolution and reports the median and
+        90th percentile milliseconds per frame, plus what three 96x72 cameras cost per 20 Hz control tick.
+        Targets (issue #2): one 96x72 frame in at most 1 ms; three 96x72 cameras at 20 Hz must leave room for
+        at least 20x real time. Build with `swift build -c release` first: debug builds are ~10x slower.
+
+        Example: .build/release/vlaterm bench render --frames 500 --json
+        """
+    )
+
+    @Option(help: "Frames timed per camera and resolution (after 20 warm-up frames).")
+    var frames = 300
+
+    @Option(help: "Seed of the tabletop layout.")
+    var seed = 0
+
+    @Flag(help: "Print one JSON object on stdout instead of a table on stderr.")
+    var json = false
+
+    struct CameraResult: Codable {
+        var camera: String
+        var width: Int
+        var height: Int
+        var median_ms: Double
+        var p90_ms: Double
+        var triangles: Int
+    }
+
+    struct Report: Codable {
+        var scene: String
+        var geoms: Int
+        var frames: Int
+        var results: [CameraResult]
+        /// Median cost of rendering every camera once at 96x72, i.e. per control tick.
+        var all_cameras_96x72_ms: Double
+        /// How many times faster than real time a 20 Hz loop could run if rendering were its only cost.
+        var render_only_realtime_factor_at_20hz: Double
+    }
+
+    func validate() throws {
+        guard (1...100_000).contains(frames) else { throw ValidationError("--frames must be 1...100000") }
+    }
+
+    func run() throws {
+        let scene = try BenchScene.tabletop(seed: seed)
+        let clock = MonotonicClock()
+        var results: [CameraResult] = []
+        for (width, height) in [(96, 72), (320, 240)] {
+            let renderer = try SoftwareRenderer(width: width, height: height)
+            var frame = Frame(width: width, height: height)
+            for camera in scene.cameras {
+                for _ in 0..<20 { renderer.render(geoms: scene.geoms, camera: camera, into: &frame) }
+                var times: [Double] = []
+                times.reserveCapacity(frames)
+                for _ in 0..<frames {
+                    let t0 = clock.now()
+                    renderer.render(geoms: scene.geoms, camera: camera, into: &frame)
+                    times.append((clock.now() - t0) * 1000)
+                }
+                times.sort()
+                results.append(CameraResult(camera: camera.name, width: width, height: height,
+                                            median_ms: times[times.count / 2],
+                                            p90_ms: times[min(times.count - 1, times.count * 9 / 10)],
+                                            triangles: renderer.lastTriangleCount))
+            }
+        }
+        let perTick = results.filter { $0.width == 96 }.map(\.median_ms).reduce(0, +)
+        let report = Report(scene: scene.name, geoms: scene.geoms.count, frames: frames, results: results,
+                            all_cameras_96x72_ms: perTick,
+                            render_only_realtime_factor_at_20hz: perTick > 0 ? 50 / perTick : 0)
+        if json {
+            try printJSON(report)
+        } else {
+            note("renderer on \(scene.name): \(scene.geoms.count) geoms, median of \(frames) frames")
+            for r in results {
+                let name = r.camera.padding(toLength: max(10, r.camera.count), withPad: " ", startingAt: 0)
+                note(name + String(format: " %3dx%-3d  median %.3f ms  p90 %.3f ms  %5d triangles",
+                                   r.width, r.height, r.median_ms, r.p90_ms, r.triangles))
+            }
+            note(String(format: "  all cameras at 96x72: %.3f ms per tick → %.0fx real time at 20 Hz (render only)",
+                        perTick, report.render_only_realtime_factor_at_20hz))
+        }
+    }
+}
