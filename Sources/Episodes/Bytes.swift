@@ -97,7 +97,7 @@ public struct ByteReader {
 }
 
 /// CRC-32 (IEEE 802.3, reflected, as zlib and MCAP use it), slicing-by-4 for speed on image-heavy chunks.
-public enum CRC32 {
+public enum Checksum {
     static let tables: [[UInt32]] = {
         var t = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 4)
         for i in 0..<256 {

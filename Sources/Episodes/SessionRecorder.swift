@@ -46,7 +46,6 @@ public final class SessionRecorder: @unchecked Sendable {
     private var queuedSteps = 0
     private var closing = false
     private var stats = RecorderStats()
-    private var finished: [SessionEpisode] = []
     private let exited = Barrier()
     private var bytesOfFinishedEpisodes: UInt64 = 0
 
@@ -81,9 +80,12 @@ public final class SessionRecorder: @unchecked Sendable {
     }
 
     /// Queues one step; returns false (and counts a drop) when the queue is full.
+    /// `waitIfFull` is for headless generation only (no control tick to protect): it waits for room instead.
     @discardableResult
-    public func record(_ obs: Observation, action: Action, source: CommandSource, intervention: Bool) -> Bool {
+    public func record(_ obs: Observation, action: Action, source: CommandSource, intervention: Bool,
+                       waitIfFull: Bool = false) -> Bool {
         lock.lock(); defer { lock.unlock() }
+        while waitIfFull && queuedSteps >= capacity { lock.wait() }
         guard queuedSteps < capacity else { stats.stepsDropped += 1; return false }
         queue.append(.step(obs, action, source, intervention))
         queuedSteps += 1
@@ -162,7 +164,7 @@ public final class SessionRecorder: @unchecked Sendable {
                 episode = (w, index, path, instruction, seed, nil, 0)
             } catch { fail("start episode \(index): \(error)") }
         case .step(let obs, let action, let source, let intervention):
-            lock.withLock { queuedSteps -= 1 }
+            lock.withLock { queuedSteps -= 1; lock.broadcast() }
             guard var ep = episode else { return }   // steps outside an episode are not recorded
             let t0 = ep.firstTime ?? obs.time
             ep.firstTime = t0

@@ -123,7 +123,7 @@ public enum MCAPReader {
         } catch {
             out.badChunks += 1; out.problems.append("chunk at \(body.baseOffset): \(error); skipped"); return
         }
-        if crc != 0 && CRC32.checksum(records) != crc {
+        if crc != 0 && Checksum.checksum(records) != crc {
             out.badChunks += 1; out.problems.append("chunk at \(body.baseOffset): CRC mismatch; skipped"); return
         }
         // Parse into a scratch copy so a malformed record inside drops the whole chunk, not half of it.

@@ -43,6 +43,11 @@ public struct EpisodeRepairReport: Codable, Sendable {
     public var bytesBefore: Int
     public var bytesAfter: Int
     public var problems: [String]
+    public init(file: String, status: String, stepsKept: Int, validChunks: Int, badChunks: Int, bytesBefore: Int,
+                bytesAfter: Int, problems: [String]) {
+        self.file = file; self.status = status; self.stepsKept = stepsKept; self.validChunks = validChunks
+        self.badChunks = badChunks; self.bytesBefore = bytesBefore; self.bytesAfter = bytesAfter; self.problems = problems
+    }
 }
 
 public enum EpisodeRepair {

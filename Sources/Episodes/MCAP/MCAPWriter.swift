@@ -58,7 +58,7 @@ public final class MCAPWriter {
 
     private func emit(_ bytes: [UInt8], data: Bool = true) throws {
         try sink.write(bytes)
-        if data { dataCRC = CRC32.update(dataCRC, bytes) }
+        if data { dataCRC = Checksum.update(dataCRC, bytes) }
         position += UInt64(bytes.count)
     }
 
@@ -124,7 +124,7 @@ public final class MCAPWriter {
     public func flushChunk() throws {
         guard !chunkMessageIndex.isEmpty else { return }
         let records = chunk.bytes
-        let crc = CRC32.checksum(records)
+        let crc = Checksum.checksum(records)
         let payload: [UInt8]
         switch options.compression {
         case .none: payload = records
@@ -206,7 +206,7 @@ public final class MCAPWriter {
         }
         // Footer: the summary CRC covers the summary, the summary offsets and the footer up to its CRC field.
         s.u8(MCAP.Opcode.footer.rawValue); s.u64(20); s.u64(summaryStart); s.u64(summaryOffsetStart)
-        s.u32(CRC32.checksum(s.bytes))
+        s.u32(Checksum.checksum(s.bytes))
         s.raw(MCAP.magic)
         try emit(s.bytes, data: false)
         try sink.sync()
