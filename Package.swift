@@ -45,7 +45,7 @@ let package = Package(
 
         // Tests. Fixtures and snapshots live beside each test target and are found through #filePath.
         .testTarget(name: "RobotKitTests", dependencies: ["RobotKit"]),
-        // (uncomment when its first test lands) .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
         // (uncomment when its first test lands) .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),
