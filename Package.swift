@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RobotKitTests", dependencies: ["RobotKit"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
-        // (uncomment when its first test lands) .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"]),
+        .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),
         // (uncomment when its first test lands) .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),

@@ -1,1 +1,0 @@
-// Module Input: see ../shared/DESIGN.md for what it owns. Filled by its issue.
