@@ -1,6 +1,10 @@
 import ArgumentParser
 
+/// `vlaterm sim …`: the MuJoCo tabletop simulator, headless.
 struct SimCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sim", abstract: "Run the MuJoCo tabletop simulator headless: expert episodes, snapshots.")
-    func run() throws { try notYet("sim", issue: 2) }
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run the MuJoCo tabletop simulator headless: expert episodes, snapshots.",
+        subcommands: [SimRunCommand.self]
+    )
 }

@@ -1,0 +1,124 @@
+// A scripted pick-and-place demonstrator that reads privileged state (object poses, contacts) and emits
+// the same end-effector-delta actions a human or policy would. Used for demonstrations and as the
+// simulator's end-to-end check.
+import RobotKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public struct ScriptedExpert {
+    public enum Phase: String, Sendable {
+        case approach, descend, close, lift, carry, lower, release, retreat, done
+    }
+
+    public private(set) var phase: Phase = .approach
+    /// Grasp attempts so far (a slipped or missed grasp starts over).
+    public private(set) var attempts = 1
+    public var isDone: Bool { phase == .done }
+
+    /// Heights of the end-effector site (metres above the table).
+    public var hoverHeight = 0.13
+    public var carryHeight = 0.17
+    public var releaseHeight = 0.095
+    /// Cruise speed (m/s) and proportional gain per tick.
+    public var speed = 0.30
+    public var gain = 0.7
+    public var maxAttempts = 4
+
+    private var phaseTicks = 0
+    private var graspYaw: Double?
+
+    public init() {}
+
+    public mutating func action(for sim: TabletopSim) -> Action {
+        phaseTicks += 1
+        let ee = sim.state().endEffector
+        let poses = sim.objectPoses()
+        guard let target = poses[sim.episode.target], let spec = sim.layout.object(named: sim.episode.target),
+              let bin = sim.layout.container(named: sim.episode.container) else {
+            phase = .done
+            return .hold(gripper: 1)
+        }
+        let o = target.position
+        switch phase {
+        case .approach:
+            let yaw = graspYawFor(target: target, shape: spec.shape, current: sim.commandedYaw)
+            graspYaw = yaw
+            let goal = SIMD3(o.x, o.y, hoverHeight)
+            if horizontal(goal - ee.position) < 0.006, abs(goal.z - ee.position.z) < 0.02,
+               abs(angle(yaw - ee.yaw)) < 0.04 {
+                enter(.descend)
+            }
+            return move(sim, from: ee, to: goal, yaw: yaw, gripper: 1)
+        case .descend:
+            let yaw = graspYaw ?? ee.yaw
+            let goal = SIMD3(o.x, o.y, max(o.z, 0.018))
+            if abs(goal.z - ee.position.z) < 0.005, horizontal(goal - ee.position) < 0.008 { enter(.close) }
+            else if phaseTicks > 80 { retry() }
+            return move(sim, from: ee, to: goal, yaw: yaw, gripper: 1)
+        case .close:
+            if phaseTicks >= 8 { enter(.lift) }
+            return .hold(gripper: 0)
+        case .lift:
+            let goal = SIMD3(ee.position.x, ee.position.y, carryHeight)
+            if phaseTicks > 3, !sim.isTargetGrasped() { retry() }
+            else if abs(goal.z - ee.position.z) < 0.01 { enter(.carry) }
+            return move(sim, from: ee, to: goal, yaw: graspYaw ?? ee.yaw, gripper: 0)
+        case .carry:
+            let goal = SIMD3(bin.x, bin.y, carryHeight)
+            if !sim.isTargetGrasped() { retry() }
+            else if horizontal(goal - ee.position) < 0.01 { enter(.lower) }
+            return move(sim, from: ee, to: goal, yaw: graspYaw ?? ee.yaw, gripper: 0)
+        case .lower:
+            let goal = SIMD3(bin.x, bin.y, releaseHeight)
+            if abs(goal.z - ee.position.z) < 0.01 { enter(.release) }
+            return move(sim, from: ee, to: goal, yaw: graspYaw ?? ee.yaw, gripper: 0)
+        case .release:
+            if phaseTicks >= 8 { enter(.retreat) }
+            return .hold(gripper: 1)
+        case .retreat:
+            let goal = SIMD3(ee.position.x, ee.position.y, carryHeight + 0.03)
+            if abs(goal.z - ee.position.z) < 0.01 { enter(.done) }
+            return move(sim, from: ee, to: goal, yaw: ee.yaw, gripper: 1)
+        case .done:
+            return .hold(gripper: 1)
+        }
+    }
+
+    private mutating func enter(_ p: Phase) { phase = p; phaseTicks = 0 }
+
+    private mutating func retry() {
+        attempts += 1
+        enter(attempts > maxAttempts ? .done : .approach)
+    }
+
+    /// A proportional step toward the goal, capped at the cruise speed and the robot's per-tick limits.
+    private func move(_ sim: TabletopSim, from ee: Pose, to goal: SIMD3<Double>, yaw: Double, gripper: Double) -> Action {
+        let cap = min(speed / sim.controlRate, sim.limits.maxTranslation)
+        var d = gain * (goal - ee.position)
+        let n = length(d)
+        if n > cap { d *= cap / n }
+        let dyaw = min(max(gain * angle(yaw - ee.yaw), -sim.limits.maxYaw), sim.limits.maxYaw)
+        return Action(dx: d.x, dy: d.y, dz: d.z, dyaw: dyaw, gripper: gripper)
+    }
+
+    /// The tool yaw that closes the fingers across two parallel faces (cubes: yaw mod 90°, nearest the
+    /// current yaw; cylinders: any yaw, so keep the current one), kept inside the sim's yaw range.
+    private func graspYawFor(target: Pose, shape: ObjectShape, current: Double) -> Double {
+        guard shape == .cube else { return clamp(current, TabletopSim.yawRange) }
+        var best = current, bestDistance = Double.infinity
+        for k in -4...4 {
+            let candidate = target.yaw + Double(k) * .pi / 2
+            guard TabletopSim.yawRange.contains(candidate) else { continue }
+            let dist = abs(candidate - current)
+            if dist < bestDistance { best = candidate; bestDistance = dist }
+        }
+        return best
+    }
+
+    private func horizontal(_ v: SIMD3<Double>) -> Double { (v.x * v.x + v.y * v.y).squareRoot() }
+    private func angle(_ a: Double) -> Double { atan2(sin(a), cos(a)) }
+}

@@ -1,0 +1,77 @@
+import XCTest
+import RobotKit
+@testable import Simulator
+
+/// The pick-place task family, grasping by friction, and the scripted expert.
+final class PickPlaceTests: XCTestCase {
+    func testGraspedCubeLiftsAndStaysWhileTheArmMoves() throws {
+        let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
+        var expert = ScriptedExpert()
+        while expert.phase != .carry, sim.tick < 200 { try sim.send(expert.action(for: sim)) }
+        XCTAssertEqual(expert.phase, .carry)
+        XCTAssertTrue(sim.isTargetHeld())
+        // Swing the closed gripper around; friction alone must keep the cube between the fingers.
+        let moves: [(Double, Double, Double)] = [(0.015, 0, 0), (0, 0.015, 0), (-0.015, -0.015, 0.01), (0, 0, -0.01)]
+        for (dx, dy, dz) in moves {
+            for _ in 0..<8 {
+                try sim.send(Action(dx: dx, dy: dy, dz: dz, dyaw: 0.05, gripper: 0))
+                let cube = try XCTUnwrap(sim.objectPoses()["red cube"]).position
+                XCTAssertLessThan(length(cube - sim.state().endEffector.position), 0.02)
+            }
+        }
+        XCTAssertTrue(sim.isTargetHeld())
+        XCTAssertGreaterThan(sim.maxArmContactForce(), 0.5, "the fingers squeeze the cube")
+        // Open: it drops.
+        for _ in 0..<20 { try sim.send(.hold(gripper: 1)) }
+        XCTAssertFalse(sim.isTargetGrasped())
+    }
+
+    func testExpertSucceedsAcrossSeeds() throws {
+        let sim = try TabletopSim(seed: 0)
+        for seed: UInt64 in [2, 13, 77, 1003] {
+            try sim.reset(seed: seed)
+            var expert = ScriptedExpert()
+            while !sim.isSuccess(), sim.tick < sim.config.maxSteps { try sim.send(expert.action(for: sim)) }
+            XCTAssertTrue(sim.isSuccess(), "seed \(seed): \(sim.episode.instruction), expert ended in \(expert.phase)")
+        }
+    }
+
+    func testRequestedObjectContainerAndInstructionAreHonoured() throws {
+        let request = TaskRequest(object: "purple cylinder", container: "bin", instruction: "Put the purple thing away")
+        for seed: UInt64 in 0..<5 {
+            let sim = try TabletopSim(seed: seed, task: request)
+            XCTAssertEqual(sim.episode.target, "purple cylinder")
+            XCTAssertEqual(sim.episode.container, "bin")
+            XCTAssertEqual(sim.episode.instruction, "Put the purple thing away")
+            XCTAssertEqual(sim.layout.containers.count, 1)
+            XCTAssertNotNil(sim.layout.object(named: "purple cylinder"))
+        }
+        let blue = try TabletopSim(seed: 1, task: TaskRequest(object: "green cube", container: "blue bin"))
+        XCTAssertEqual(blue.episode.container == "bin" ? blue.layout.containers[0].name : blue.episode.container, "blue bin")
+        XCTAssertTrue(blue.episode.instruction.contains("green cube"))
+        XCTAssertThrowsError(try TabletopSim(seed: 0, task: TaskRequest(object: "pink cube")))
+        XCTAssertThrowsError(try TabletopSim(seed: 0, task: TaskRequest(container: "box")))
+        XCTAssertThrowsError(try TabletopSim(seed: 0, task: TaskRequest(family: "juggle")))
+    }
+
+    func testLayoutsAndInstructionsVaryWithTheSeed() throws {
+        let family = PickPlaceTask()
+        var phrasings = Set<String>(), targets = Set<String>(), counts = Set<Int>()
+        for seed: UInt64 in 0..<40 {
+            let (layout, episode) = try family.sample(seed: seed, request: nil)
+            XCTAssertTrue(episode.instruction.contains(episode.target), episode.instruction)
+            XCTAssertTrue(episode.instruction.contains(episode.container), episode.instruction)
+            XCTAssertNotNil(layout.container(named: episode.container))
+            phrasings.insert(episode.instruction.replacing(token: episode.target, with: "O"))
+            targets.insert(episode.target); counts.insert(layout.objects.count)
+            // Objects never overlap each other or a bin.
+            for (i, a) in layout.objects.enumerated() {
+                for b in layout.objects[(i + 1)...] { XCTAssertGreaterThan(hypot(a.x - b.x, a.y - b.y), 0.07) }
+                for c in layout.containers { XCTAssertFalse(c.containsXY(a.x, a.y, margin: -0.03)) }
+            }
+        }
+        XCTAssertGreaterThan(phrasings.count, 5)
+        XCTAssertGreaterThan(targets.count, 6)
+        XCTAssertTrue(counts.isSubset(of: Set(3...6)) && counts.count >= 3)
+    }
+}
