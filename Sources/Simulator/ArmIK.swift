@@ -91,7 +91,7 @@ enum ArmIK {
             er = .zero
             for a in 0..<3 {
                 let axis = SIMD3(pose.rotation[a], pose.rotation[3 + a], pose.rotation[6 + a])
-                er += 0.5 * cross(axis, goalAxes[a])
+                er += 0.5 * ikCross(axis, goalAxes[a])
             }
             if length(ep) < 1e-4 && length(er) < 1e-3 || iteration == maxIterations { break }
 
@@ -151,7 +151,7 @@ enum ArmIK {
     }
 }
 
-@inline(__always) func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
+@inline(__always) private func ikCross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
     SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 }
 @inline(__always) func length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }

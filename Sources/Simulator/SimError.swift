@@ -13,8 +13,6 @@ public enum SimError: Error, CustomStringConvertible, Equatable {
     case badTask(String)
     /// A camera name the sim does not have.
     case unknownCamera(String, available: [String])
-    /// Camera frames need the CPU renderer, which is not built in yet.
-    case rendererUnavailable
 
     public var description: String {
         switch self {
@@ -24,7 +22,6 @@ public enum SimError: Error, CustomStringConvertible, Equatable {
         case .badConfig(let m): "bad simulator config: \(m)"
         case .badTask(let m): "bad task request: \(m)"
         case .unknownCamera(let n, let all): "no camera named \"\(n)\"; cameras are \(all.joined(separator: ", "))"
-        case .rendererUnavailable: "camera frames need the CPU renderer (Simulator/Render), which has not landed yet"
         }
     }
 }

@@ -34,7 +34,11 @@ public final class TabletopSim: Robot {
     var jointTarget: [Double] = []
     /// Set after a MuJoCo error or divergence: the data is no longer trustworthy until `reset`.
     private var failure: SimError?
-    var frameSequence: UInt64 = 0
+    /// Control ticks over the sim's whole life (never reset): camera frames carry it as their sequence number.
+    private var lifetimeTicks: UInt64 = 0
+    /// One renderer for all cameras (they share a resolution), and the scene drawn at the current tick.
+    private var renderer: SoftwareRenderer?
+    private var sceneCache: (geoms: [RenderGeom], cameras: [RenderCamera])?
 
     /// Where a reset puts the end effector.
     public static let homePosition = SIMD3<Double>(0.33, 0, 0.24)
@@ -65,7 +69,7 @@ public final class TabletopSim: Robot {
         let index = try ArmIndex(world: world)
         self.family = family; self.layout = layout; self.episode = episode
         self.world = world; self.index = index
-        failure = nil; tick = 0; frameSequence = 0
+        failure = nil; tick = 0; lifetimeTicks += 1; sceneCache = nil
         try goHome()
     }
 
@@ -113,6 +117,8 @@ public final class TabletopSim: Robot {
             }
             jointTarget = ik.q
             tick += 1
+            lifetimeTicks += 1
+            sceneCache = nil
             try checkHealth()
         } catch let e as SimError {
             failure = e
@@ -137,7 +143,19 @@ public final class TabletopSim: Robot {
         guard cameras.contains(where: { $0.name == camera }) else {
             throw SimError.unknownCamera(camera, available: cameras.map(\.name))
         }
-        throw SimError.rendererUnavailable
+        if renderer == nil {
+            do { renderer = try SoftwareRenderer(width: config.cameraWidth, height: config.cameraHeight) }
+            catch { throw SimError.badConfig("\(error)") }
+        }
+        let scene = sceneCache ?? (renderGeoms(), renderCameras())
+        sceneCache = scene
+        guard let renderer, let view = scene.cameras.first(where: { $0.name == camera }) else {
+            throw SimError.unknownCamera(camera, available: cameras.map(\.name))
+        }
+        var frame = renderer.render(geoms: scene.geoms, camera: view)
+        frame.sequence = lifetimeTicks
+        frame.timestamp = time
+        return frame
     }
 
     // MARK: Task
