@@ -52,6 +52,6 @@ let package = Package(
         // (uncomment when its first test lands) .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit"], exclude: ["Fixtures"]),
     ]
 )
