@@ -76,3 +76,30 @@ final class BlitterTests: XCTestCase {
         XCTAssertEqual(far, 0)
     }
 }
+
+final class BlitQualityTests: XCTestCase {
+    func testHalfBlockRasterisationAndPSNR() {
+        let red: (UInt8, UInt8, UInt8) = (255, 0, 0), blue: (UInt8, UInt8, UInt8) = (0, 0, 255)
+        let up = rasterizeHalfBlocks([(0x2580, red, blue)], cols: 1, rows: 1)
+        let down = rasterizeHalfBlocks([(0x2584, blue, red)], cols: 1, rows: 1)
+        XCTAssertEqual(up, down)
+        XCTAssertEqual(up.pixels, [255, 0, 0, 0, 0, 255])
+        XCTAssertEqual(psnr(up, up), .infinity)
+        // One channel off by 255 in 6 values: MSE = 255^2/6 -> 10*log10(6) = 7.78 dB.
+        var off = up; off.pixels[1] = 255
+        XCTAssertEqual(psnr(up, off) ?? 0, 7.7815, accuracy: 1e-3)
+        XCTAssertNil(psnr(up, RGBGrid(width: 2, height: 2, pixels: [UInt8](repeating: 0, count: 12))))
+    }
+
+    func testOurTruecolorBlocksReproduceTheAreaAverageExactly() {
+        let f = sceneFrame(seed: 1)
+        var buf = CellBuffer(width: 40, height: 15)
+        let r = Blitter(mode: .blocks, depth: .truecolor).draw(f, into: &buf, area: buf.bounds)
+        XCTAssertEqual(r, buf.bounds)
+        let reference = AreaResampler().resample(f, width: 40, height: 30)
+        XCTAssertEqual(psnr(rasterizeHalfBlocks(cellColors(buf, r), cols: 40, rows: 15), reference), .infinity)
+        Blitter(mode: .blocks, depth: .palette256).draw(f, into: &buf, area: buf.bounds)
+        let q = psnr(rasterizeHalfBlocks(cellColors(buf, r), cols: 40, rows: 15), reference) ?? 0
+        XCTAssertTrue(q > 20 && q < 60, "256-colour quantisation costs some quality: \(q) dB")
+    }
+}

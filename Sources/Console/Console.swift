@@ -1,1 +1,0 @@
-// Module Console: see ../shared/DESIGN.md for what it owns. Filled by its issue.
