@@ -3,6 +3,7 @@ import ArgumentParser
 import Episodes
 import Foundation
 import RobotKit
+import Simulator
 
 /// Something that can produce demonstrations without a human: a reset per episode, then observe/act steps.
 protocol DemonstrationSource {
@@ -14,6 +15,8 @@ protocol DemonstrationSource {
     /// whether the expert considers the task finished.
     mutating func step(time: Double) throws -> (Observation, Action, done: Bool)
     func succeeded() -> Bool
+    /// Extra facts for the episode's Metadata (task family, target …).
+    var facts: [String: String] { get }
 }
 
 /// Moving gradients and a smooth arm path: exercises the recording data path without the simulator.
@@ -23,6 +26,7 @@ struct SyntheticDemonstrations: DemonstrationSource {
     var rng = SeededGenerator(seed: 0)
     var step = 0
     var robotName: String { "synthetic" }
+    var facts: [String: String] { [:] }
     var cameras: [CameraSpec] { source.cameras }
     static let tasks = ["pick up the red cube", "put the green block in the bowl", "push the blue cube to the left",
                         "stack the red cube on the green cube", "touch the yellow ball"]
@@ -58,7 +62,7 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Seed of the first episode; episode k uses seed + k.") var seed: UInt64 = 0
     @Option(help: "Recording rate in steps per second of robot time.") var fps: Double = 20
     @Option(help: "Upper bound on steps per episode.") var maxSteps = 600
-    @Option(help: "Synthetic source only: camera width and height, e.g. 96x72.") var size = "96x72"
+    @Option(help: "Camera width and height, e.g. 96x72 or 320x240.") var size = "96x72"
     @Flag(help: "Print one JSON object on stdout.") var json = false
     /// Crash-test harness: stop after N steps of the last episode, flush the queue, say so, and wait to be killed.
     @Option(help: .hidden) var stopMidEpisode: Int?
@@ -77,15 +81,15 @@ struct RecordCommand: ParsableCommand {
     }
 
     func makeSource() throws -> any DemonstrationSource {
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, (1...4096).contains(parts[0]), (1...4096).contains(parts[1]) else {
+            throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 96x72")
+        }
         if synthetic {
-            let parts = size.split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, (1...4096).contains(parts[0]), (1...4096).contains(parts[1]) else {
-                throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 96x72")
-            }
             return SyntheticDemonstrations(source: SyntheticSource(cameras: SyntheticSource.cameras(width: parts[0], height: parts[1]), fps: fps),
                                            length: min(maxSteps, Int(fps * 3)))
         }
-        return try SimExpertDemonstrations(fps: fps)
+        return try SimExpertDemonstrations(fps: fps, width: parts[0], height: parts[1], maxSteps: maxSteps)
     }
 
     func run() throws {
@@ -100,7 +104,8 @@ struct RecordCommand: ParsableCommand {
         for k in 0..<episodes {
             let epSeed = seed &+ UInt64(k)
             let instruction = try source.reset(seed: epSeed)
-            recorder.startEpisode(instruction: instruction, seed: epSeed, facts: ["source": synthetic ? "synthetic" : "scripted-expert"])
+            recorder.startEpisode(instruction: instruction, seed: epSeed,
+                                  facts: source.facts.merging(["source": synthetic ? "synthetic" : "scripted-expert"]) { $1 })
             var steps = 0
             while steps < maxSteps {
                 let (obs, action, done) = try source.step(time: Double(steps) / fps)
@@ -132,15 +137,42 @@ struct RecordCommand: ParsableCommand {
     }
 }
 
-/// The simulator's scripted expert; wired when Simulator.TabletopSim lands.
-struct SimExpertDemonstrations: DemonstrationSource {
-    init(fps: Double) throws {
-        note("vlaterm record --sim --expert: the simulator's scripted expert is not on this build yet (issue #2); use --synthetic")
-        throw ExitStatus.jobFailed
+/// The MuJoCo tabletop with its scripted expert; each episode's seed picks the layout and the instruction.
+final class SimExpertDemonstrations: DemonstrationSource {
+    let sim: TabletopSim
+    var expert = ScriptedExpert()
+    var settleTicks = 0
+    var robotName: String { sim.name }
+    var cameras: [CameraSpec] { sim.cameras }
+    var facts: [String: String] {
+        ["family": sim.episode.family, "target": sim.episode.target, "container": sim.episode.container]
     }
-    var robotName: String { "sim" }
-    var cameras: [CameraSpec] { [] }
-    mutating func reset(seed: UInt64) throws -> String { "" }
-    mutating func step(time: Double) throws -> (Observation, Action, done: Bool) { throw ExitStatus.jobFailed }
-    func succeeded() -> Bool { false }
+
+    init(fps: Double, width: Int, height: Int, maxSteps: Int) throws {
+        do {
+            sim = try TabletopSim(config: SimConfig(controlRate: fps, cameraWidth: width, cameraHeight: height, maxSteps: maxSteps),
+                                  seed: 0)
+        } catch let e as SimError {
+            note("vlaterm record: \(e)")
+            throw ExitStatus.badInput
+        }
+    }
+
+    func reset(seed: UInt64) throws -> String {
+        try sim.reset(seed: seed)
+        expert = ScriptedExpert()
+        settleTicks = 0
+        return sim.episode.instruction
+    }
+
+    func step(time: Double) throws -> (Observation, Action, done: Bool) {
+        let obs = try sim.observe(time: time)
+        // Record what the robot actually executes: the expert's command after the robot's limits.
+        let action = sim.limits.clamp(expert.action(for: sim))
+        try sim.send(action)
+        if expert.isDone { settleTicks += 1 }
+        return (obs, action, sim.isSuccess() || settleTicks > 20)
+    }
+
+    func succeeded() -> Bool { sim.isSuccess() }
 }
