@@ -1,7 +1,8 @@
 // Safety promises 2 and 3 as a pure state machine (no I/O, no clock): frames and device changes go in,
 // each control tick asks what to send.
 //   - Motion only while the deadman is held.
-//   - Deadman release → exactly one zero command at the next tick, then nothing.
+//   - Deadman release → exactly one zero command at the next tick, then nothing (a zero only ever ends motion
+//     that was actually sent: press and release between two ticks sends neither).
 //   - Device lost mid-motion → one zero command (hold) and status lost.
 //   - After (re)connect nothing moves until the sticks are neutral and the deadman is up, then pressed again.
 //   - Only the newest frame at a tick boundary drives motion; button presses between ticks are never lost.
@@ -52,6 +53,8 @@ public struct TeleopStateMachine: Sendable {
     private var latest = MappedControls()
     private var previousPressed: Set<ButtonControl>?
     private var zeroOwed: ZeroReason?
+    /// A motion command went out since the last zero: only then does a release or loss owe a zero.
+    private var motionSent = false
     private var pendingEvents: [OperatorEvent] = []
     private var usesGripperToggle = false
     /// Gripper target driven by the toggle button (1 = open).
@@ -79,7 +82,7 @@ public struct TeleopStateMachine: Sendable {
 
     /// The pad went away (unplugged, read error, end of a replay). Moving → owe one zero command (hold).
     public mutating func deviceLost() {
-        if phase == .moving { zeroOwed = .inputLost }
+        if phase == .moving, motionSent { zeroOwed = .inputLost }
         if phase != .noDevice || zeroOwed != nil { phase = .lost }
         latest = MappedControls()
         previousPressed = nil
@@ -106,7 +109,7 @@ public struct TeleopStateMachine: Sendable {
         case .ready:
             if deadman { phase = .moving; zeroOwed = nil }
         case .moving:
-            if !deadman { phase = .ready; zeroOwed = .deadmanReleased }
+            if !deadman { phase = .ready; if motionSent { zeroOwed = .deadmanReleased } }
         case .noDevice, .lost:
             break
         }
@@ -119,10 +122,12 @@ public struct TeleopStateMachine: Sendable {
         if phase == .moving {
             let gripper: Double? = latest.gripperAnalog ?? (usesGripperToggle ? toggledGripper : nil)
             let cmd = TeleopCommand(linear: latest.linear, yaw: latest.yaw, gripper: gripper, deadman: true)
+            motionSent = true
             return TeleopTick(action: .send(cmd), events: events)
         }
         if let z = zeroOwed {
             zeroOwed = nil
+            motionSent = false
             return TeleopTick(action: .sendZero(z), events: events)
         }
         return TeleopTick(action: .nothing, events: events)
