@@ -53,7 +53,7 @@ public enum EvemuParser {
         var lineNo = 0
         func fail(_ msg: String) -> EvemuParseError { EvemuParseError(file: file, line: lineNo, message: msg) }
 
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {  // "\r\n" is one Character
             lineNo += 1
             guard rawLine.utf8.count <= maxLineBytes else { throw fail("line longer than \(maxLineBytes) bytes") }
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
