@@ -49,10 +49,15 @@ public final class SoftwareRenderer {
     /// Scratch polygon for near-plane clipping (a triangle cut by one plane has at most 4 corners).
     private let clipped: UnsafeMutablePointer<SIMD3<Double>>
 
-    public init(width: Int, height: Int) throws {
-        guard (1...Self.maxWidth).contains(width), (1...Self.maxHeight).contains(height) else {
+    /// Throws `RenderError.badResolution` unless width is 1...320 and height 1...240.
+    public static func validate(width: Int, height: Int) throws {
+        guard (1...maxWidth).contains(width), (1...maxHeight).contains(height) else {
             throw RenderError.badResolution(width: width, height: height)
         }
+    }
+
+    public init(width: Int, height: Int) throws {
+        try Self.validate(width: width, height: height)
         self.width = width
         self.height = height
         depth = .allocate(capacity: width * height)

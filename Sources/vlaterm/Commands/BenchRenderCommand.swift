@@ -22,7 +22,10 @@ struct BenchRenderCommand: ParsableCommand {
     var frames = 300
 
     @Option(help: "Seed of the tabletop layout.")
-    var seed = 0
+    var seed: UInt64 = 0
+
+    @Option(help: "Control ticks the scripted expert drives before timing, so the arm is mid-task.")
+    var expertTicks = 40
 
     @Flag(help: "Print one JSON object on stdout instead of a table on stderr.")
     var json = false
@@ -49,10 +52,17 @@ struct BenchRenderCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...100_000).contains(frames) else { throw ValidationError("--frames must be 1...100000") }
+        guard (0...10_000).contains(expertTicks) else { throw ValidationError("--expert-ticks must be 0...10000") }
     }
 
     func run() throws {
-        let scene = try BenchScene.tabletop(seed: seed)
+        let scene: BenchScene
+        do {
+            scene = try BenchScene.tabletop(seed: seed, expertTicks: expertTicks)
+        } catch {
+            note("vlaterm bench render: the simulator failed: \(error)")
+            throw ExitStatus.jobFailed
+        }
         let clock = MonotonicClock()
         var results: [CameraResult] = []
         for (width, height) in [(96, 72), (320, 240)] {

@@ -5,6 +5,6 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Run the MuJoCo tabletop simulator headless: expert episodes, snapshots.",
-        subcommands: [SimRunCommand.self]
+        subcommands: [SimRunCommand.self, SimSnapshotCommand.self]
     )
 }
