@@ -9,9 +9,9 @@ struct BenchRenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Time the CPU software renderer: ms per frame per camera at 96x72 and 320x240 (medians).",
         discussion: """
-        Renders every camera of the tabletop scene many times at each resolution and reports the median and
-        90th percentile milliseconds per frame, plus what three 96x72 cameras cost per 20 Hz control tick.
-        Targets (issue #2): one 96x72 frame in at most 1 ms; three 96x72 cameras at 20 Hz must leave room for
+        Renders every camera of the tabletop scene many times at each resolution and reports the median and \
+        90th percentile milliseconds per frame, plus what three 96x72 cameras cost per 20 Hz control tick. \
+        Targets (issue #2): one 96x72 frame in at most 1 ms; three 96x72 cameras at 20 Hz must leave room for \
         at least 20x real time. Build with `swift build -c release` first: debug builds are ~10x slower.
 
         Example: .build/release/vlaterm bench render --frames 500 --json

@@ -7,11 +7,11 @@ import Simulator
 struct SimSnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Write one PNG per simulator camera (front, side, wrist) for a seeded layout.",
+        abstract: "Write one PNG per simulator camera (front, overhead, wrist) for a seeded layout.",
         discussion: """
-        Builds the pick-place layout of `--seed` in MuJoCo, optionally lets the scripted expert drive for
-        `--expert-ticks` control ticks (to see the arm mid-task), then renders every camera of the simulator
-        with the CPU renderer and writes DIR/<camera>.png. Resolution defaults to the cameras' 96x72 and may go
+        Builds the pick-place layout of `--seed` in MuJoCo, optionally lets the scripted expert drive for \
+        `--expert-ticks` control ticks (to see the arm mid-task), then renders every camera of the simulator \
+        with the CPU renderer and writes DIR/<camera>.png. Resolution defaults to the cameras' 96x72 and may go \
         up to 320x240.
 
         Example: vlaterm sim snapshot --seed 3 --out /tmp/snap --width 320 --height 240
@@ -27,10 +27,10 @@ struct SimSnapshotCommand: ParsableCommand {
     @Option(help: "Directory for the PNG files (created if missing).")
     var out: String
 
-    @Option(help: "Image width in pixels (1...\(SoftwareRenderer.maxWidth)).")
+    @Option(help: "Image width in pixels (8...\(SoftwareRenderer.maxWidth)).")
     var width = SoftwareRenderer.defaultWidth
 
-    @Option(help: "Image height in pixels (1...\(SoftwareRenderer.maxHeight)).")
+    @Option(help: "Image height in pixels (6...\(SoftwareRenderer.maxHeight)).")
     var height = SoftwareRenderer.defaultHeight
 
     @Flag(help: "Print one JSON object on stdout listing the files written.")
