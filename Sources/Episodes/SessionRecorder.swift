@@ -52,6 +52,8 @@ public final class SessionRecorder: @unchecked Sendable {
     // Writer thread only.
     private let session: SessionStore
     private var episode: (writer: EpisodeFileWriter, index: Int, path: String, task: String, seed: UInt64?, firstTime: Double?, lastTime: Double)?
+    /// An instruction change waiting for the next step, so it is stamped with the step it first applies to.
+    private var pendingInstruction: String?
     private let jpeg: JPEGCodec
     private let options: MCAPWriter.Options
     private let wallNanos: @Sendable () -> UInt64
@@ -162,6 +164,7 @@ public final class SessionRecorder: @unchecked Sendable {
                 let w = try EpisodeFileWriter(sink: try FileSink(path: path, exclusive: true), cameras: session.manifest.cameras,
                                               task: instruction, startNanos: wallNanos(), start: start, options: options)
                 episode = (w, index, path, instruction, seed, nil, 0)
+                pendingInstruction = nil
             } catch { fail("start episode \(index): \(error)") }
         case .step(let obs, let action, let source, let intervention):
             lock.withLock { queuedSteps -= 1; lock.broadcast() }
@@ -170,6 +173,7 @@ public final class SessionRecorder: @unchecked Sendable {
             ep.firstTime = t0
             ep.lastTime = obs.time - t0
             do {
+                if let text = pendingInstruction { try ep.writer.setInstruction(text, time: obs.time - t0); pendingInstruction = nil }
                 var images: [String: [UInt8]] = [:]
                 for cam in session.manifest.cameras {
                     if let f = obs.frames[cam.name] { images[cam.name] = try jpeg.encode(f) }
@@ -180,12 +184,12 @@ public final class SessionRecorder: @unchecked Sendable {
                 lock.withLock { stats.stepsWritten += 1; stats.bytesWritten = bytesOfFinishedEpisodes + ep.writer.bytesWritten }
             } catch { episode = ep; fail("write step: \(error)") }
         case .instruction(let text):
-            guard let ep = episode else { return }
-            do { try ep.writer.setInstruction(text, time: ep.lastTime) } catch { fail("instruction: \(error)") }
+            if episode != nil { pendingInstruction = text }
         case .finish(let outcome, let note):
             guard let ep = episode else { return }
             episode = nil
             do {
+                if let text = pendingInstruction { try ep.writer.setInstruction(text, time: ep.lastTime); pendingInstruction = nil }
                 try ep.writer.finish(outcome: outcome, note: note)
                 let e = SessionEpisode(index: ep.index, task: ep.task, outcome: outcome, length: ep.writer.stepCount,
                                        file: SessionStore.episodeFileName(ep.index), note: note.isEmpty ? nil : note, seed: ep.seed)
