@@ -146,6 +146,24 @@ final class RenderTests: XCTestCase {
         }
     }
 
+    func testCurvedSurfacesAreShadedSmoothly() throws {
+        let renderer = try SoftwareRenderer(width: 320, height: 240)
+        let light = RenderLight(direction: SIMD3(0, 0, -1), ambient: 0.2, diffuse: 0.8)
+        let sphere = RenderGeom(shape: .sphere(radius: 0.5), position: SIMD3(0, 0, -2), rotation: Self.identity,
+                                rgba: SIMD4(1, 1, 1, 1))
+        let frame = renderer.render(geoms: [sphere], camera: Self.forward, light: light)
+        let background = frame.rgb(x: 0, y: 0)
+        var row: [UInt8] = []
+        for x in 160..<320 where frame.rgb(x: x, y: 120) != background { row.append(frame.rgb(x: x, y: 120).0) }
+        XCTAssertGreaterThan(row.count, 30)
+        // From the centre to the rim the light falls off steadily: never brighter outward, and in many small steps
+        // (per-face shading would give one level per facet, about four across this half).
+        for (inner, outer) in zip(row, row.dropFirst()) { XCTAssertGreaterThanOrEqual(inner, outer) }
+        XCTAssertGreaterThan(Set(row).count, 12)
+        XCTAssertGreaterThanOrEqual(row[0], 250, "the point facing the light is (nearly) fully lit")
+        XCTAssertLessThan(row[row.count - 1], 180, "the rim turns away from the light")
+    }
+
     func testDeterministicAcrossRendersAndRenderers() throws {
         let geoms = Self.mixedScene()
         let camera = try XCTUnwrap(RenderCamera.lookingAt(SIMD3(0, 0, 0.1), from: SIMD3(1.2, -0.9, 0.9), fovy: 50,

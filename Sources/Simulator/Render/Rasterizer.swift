@@ -66,16 +66,53 @@ struct CameraView {
 }
 
 /// Fills the pixels whose centres lie inside the screen triangle (x, y, 1/depth per corner) and are nearer than
-/// what is drawn there. Shared edges follow the top-left rule so no pixel is drawn twice by neighbouring faces.
+/// what is drawn there, in `colour` (0...1) times the light factor of each corner: one exact colour when the
+/// factors agree (flat faces), interpolated across the triangle otherwise (Gouraud, curved surfaces).
+/// Shared edges follow the top-left rule so no pixel is drawn twice by neighbouring faces.
 @inline(__always)
-func rasterize(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>,
-               _ rgb: (UInt8, UInt8, UInt8), _ target: RasterTarget) {
+func rasterize(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>, light: SIMD3<Double>,
+               colour: SIMD3<Double>, _ target: RasterTarget) {
+    if light.x == light.y && light.y == light.z {
+        let c = colour * light.x
+        fill(p0, p1, p2, FlatShader(rgb: (byte(c.x), byte(c.y), byte(c.z))), target)
+    } else {
+        fill(p0, p1, p2, GouraudShader(colour: colour, light: light), target)
+    }
+}
+
+/// Colour of a covered pixel from its barycentric weights (each in 0...1, summing to 1).
+protocol PixelShader {
+    /// Swaps the attributes of corners 1 and 2, when the rasteriser flips the winding.
+    mutating func swapSecondAndThird()
+    func rgb(_ wa: Double, _ wb: Double, _ wc: Double) -> (UInt8, UInt8, UInt8)
+}
+
+struct FlatShader: PixelShader {
+    let rgb: (UInt8, UInt8, UInt8)
+    @inline(__always) mutating func swapSecondAndThird() {}
+    @inline(__always) func rgb(_ wa: Double, _ wb: Double, _ wc: Double) -> (UInt8, UInt8, UInt8) { rgb }
+}
+
+struct GouraudShader: PixelShader {
+    let colour: SIMD3<Double>
+    var light: SIMD3<Double>
+    @inline(__always) mutating func swapSecondAndThird() { light = SIMD3(light.x, light.z, light.y) }
+    @inline(__always) func rgb(_ wa: Double, _ wb: Double, _ wc: Double) -> (UInt8, UInt8, UInt8) {
+        let c = colour * (wa * light.x + wb * light.y + wc * light.z)
+        return (byte(c.x), byte(c.y), byte(c.z))
+    }
+}
+
+@inline(__always)
+private func fill<S: PixelShader>(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>, _ shaderIn: S,
+                                  _ target: RasterTarget) {
     var a = p0, b = p1, c = p2
+    var shader = shaderIn
     let all = a + b + c
     guard (all * all).sum().isFinite else { return }
     var area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
     guard abs(area) > 1e-12 else { return }
-    if area < 0 { swap(&b, &c); area = -area }
+    if area < 0 { swap(&b, &c); area = -area; shader.swapSecondAndThird() }
 
     // Pixel (i, j) has its centre at (i + 0.5, j + 0.5).
     let w = Double(target.width), h = Double(target.height)
@@ -90,6 +127,7 @@ func rasterize(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>,
     // positive inside. Written as A * px + B * py + C. The weight of a corner is the edge opposite it.
     let ea = Edge(from: b, to: c), eb = Edge(from: c, to: a), ec = Edge(from: a, to: b)
     let za = a.z / area, zb = b.z / area, zc = c.z / area
+    let inverseArea = 1 / area
     let rgbPtr = target.rgb, depthPtr = target.depth
     let left = Double(x0), right = Double(x1)
     for y in y0...y1 {
@@ -109,6 +147,7 @@ func rasterize(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>,
                 let inverseDepth = wa * za + wb * zb + wc * zc
                 if inverseDepth > depthPtr[index] {
                     depthPtr[index] = inverseDepth
+                    let rgb = shader.rgb(wa * inverseArea, wb * inverseArea, wc * inverseArea)
                     let o = index * 3
                     rgbPtr[o] = rgb.0; rgbPtr[o + 1] = rgb.1; rgbPtr[o + 2] = rgb.2
                 }

@@ -45,9 +45,12 @@ public final class SoftwareRenderer {
     /// A geom's vertices in camera space, then their projections (screen x, screen y, 1/depth).
     private let cameraSpace: UnsafeMutablePointer<SIMD3<Double>>
     private let projected: UnsafeMutablePointer<SIMD3<Double>>
+    /// Lambert + ambient light factor per vertex of a smooth mesh.
+    private let shades: UnsafeMutablePointer<Double>
     private let vertexCapacity: Int
-    /// Scratch polygon for near-plane clipping (a triangle cut by one plane has at most 4 corners).
-    private let clipped: UnsafeMutablePointer<SIMD3<Double>>
+    /// Scratch polygon for near-plane clipping (a triangle cut by one plane has at most 4 corners):
+    /// camera-space x, y, z and the light factor.
+    private let clipped: UnsafeMutablePointer<SIMD4<Double>>
 
     /// Throws `RenderError.badResolution` unless width is 1...320 and height 1...240.
     public static func validate(width: Int, height: Int) throws {
@@ -68,6 +71,8 @@ public final class SoftwareRenderer {
         cameraSpace.initialize(repeating: .zero, count: vertexCapacity)
         projected = .allocate(capacity: vertexCapacity)
         projected.initialize(repeating: .zero, count: vertexCapacity)
+        shades = .allocate(capacity: vertexCapacity)
+        shades.initialize(repeating: 0, count: vertexCapacity)
         clipped = .allocate(capacity: 8)
         clipped.initialize(repeating: .zero, count: 8)
     }
@@ -76,6 +81,7 @@ public final class SoftwareRenderer {
         depth.deallocate()
         cameraSpace.deallocate()
         projected.deallocate()
+        shades.deallocate()
         clipped.deallocate()
     }
 
@@ -117,7 +123,8 @@ public final class SoftwareRenderer {
                       target: RasterTarget) {
         guard geom.rgba.w > 0, geom.rotation.count == 9 else { return }   // MuJoCo's invisible geoms have alpha 0
         let (mesh, scale, offsetScale) = Self.meshAndScale(geom.shape)
-        guard (scale * scale).sum().isFinite, offsetScale.isFinite else { return }
+        // Zero, negative or non-finite sizes: nothing sensible to draw (and normals would divide by zero).
+        guard scale.x > 0, scale.y > 0, scale.z > 0, (scale * scale).sum().isFinite, offsetScale.isFinite else { return }
         // Geom frame → camera frame: rotation columns, then per-axis scale folded in.
         let r = geom.rotation
         let gx = view.rotateIntoCamera(SIMD3(r[0], r[3], r[6]))
@@ -141,6 +148,19 @@ public final class SoftwareRenderer {
                 }
             }
         }
+        if mesh.isSmooth {
+            // Normals stretch inversely to the geometry: divide by the scale before rotating into the camera frame.
+            let nx = gx / scale.x, ny = gy / scale.y, nz = gz / scale.z
+            mesh.normals.withUnsafeBufferPointer { normals in
+                for k in 0..<normals.count {
+                    let n = normals[k]
+                    let v = nx * n.x + ny * n.y + nz * n.z
+                    let length = (v * v).sum().squareRoot()
+                    let lambert = length > 0 ? max(0, (v * toLight).sum() / length) : 0
+                    shades[k] = light.ambient + light.diffuse * lambert
+                }
+            }
+        }
         mesh.triangles.withUnsafeBufferPointer { tri in
             var t = 0
             while t + 2 < tri.count {
@@ -152,24 +172,29 @@ public final class SoftwareRenderer {
                 guard (n * v0).sum() < 0 else { continue }
                 let length = (n * n).sum().squareRoot()
                 guard length > 0 else { continue }
-                let lambert = max(0, (n * toLight).sum() / length)
-                let shade = light.ambient + light.diffuse * lambert
-                let c = colour * shade
-                let rgb = (byte(c.x), byte(c.y), byte(c.z))
+                let lit: SIMD3<Double>
+                if mesh.isSmooth {
+                    lit = SIMD3(shades[i0], shades[i1], shades[i2])
+                } else {
+                    let lambert = max(0, (n * toLight).sum() / length)
+                    lit = SIMD3(repeating: light.ambient + light.diffuse * lambert)
+                }
                 let zLimit = -near
                 if v0.z < zLimit && v1.z < zLimit && v2.z < zLimit {
                     lastTriangleCount += 1
-                    rasterize(projected[i0], projected[i1], projected[i2], rgb, target)
+                    rasterize(projected[i0], projected[i1], projected[i2], light: lit, colour: colour, target)
                 } else if v0.z < zLimit || v1.z < zLimit || v2.z < zLimit {
-                    clipAndRasterize(v0, v1, v2, rgb, view: view, target: target)
+                    clipAndRasterize(SIMD4(v0, lit.x), SIMD4(v1, lit.y), SIMD4(v2, lit.z), colour: colour,
+                                     view: view, target: target)
                 }
             }
         }
     }
 
-    /// Cuts a triangle to the part in front of the near plane (Sutherland–Hodgman, one plane) and draws it as a fan.
-    private func clipAndRasterize(_ v0: SIMD3<Double>, _ v1: SIMD3<Double>, _ v2: SIMD3<Double>,
-                                  _ rgb: (UInt8, UInt8, UInt8), view: CameraView, target: RasterTarget) {
+    /// Cuts a triangle (camera-space corners with their light factor in w) to the part in front of the near
+    /// plane (Sutherland–Hodgman, one plane) and draws it as a fan.
+    private func clipAndRasterize(_ v0: SIMD4<Double>, _ v1: SIMD4<Double>, _ v2: SIMD4<Double>,
+                                  colour: SIMD3<Double>, view: CameraView, target: RasterTarget) {
         let zLimit = -near
         var count = 0
         for k in 0..<3 {
@@ -186,10 +211,12 @@ public final class SoftwareRenderer {
             }
         }
         guard count >= 3 else { return }
-        let first = view.project(clipped[0])
+        let first = clipped[0]
         for k in 1..<(count - 1) {
             lastTriangleCount += 1
-            rasterize(first, view.project(clipped[k]), view.project(clipped[k + 1]), rgb, target)
+            let b = clipped[k], c = clipped[k + 1]
+            rasterize(view.project(SIMD3(first.x, first.y, first.z)), view.project(SIMD3(b.x, b.y, b.z)),
+                      view.project(SIMD3(c.x, c.y, c.z)), light: SIMD3(first.w, b.w, c.w), colour: colour, target)
         }
     }
 

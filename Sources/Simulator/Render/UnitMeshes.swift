@@ -18,11 +18,18 @@ struct UnitMesh: Sendable {
     var triangles: [Int32]
     /// Radius of a sphere around the origin holding every `position` (before scale; offsets add on top).
     var boundingRadius: Double
+    /// Per-vertex normals of a curved surface (shaded smoothly, Gouraud); empty for flat-faced meshes, which are
+    /// shaded per face.
+    var normals: [SIMD3<Double>]
+
+    var isSmooth: Bool { !normals.isEmpty }
 
     var triangleCount: Int { triangles.count / 3 }
 
-    init(positions: [SIMD3<Double>], offsets: [Double]? = nil, triangles: [Int32]) {
+    init(positions: [SIMD3<Double>], offsets: [Double]? = nil, triangles: [Int32], normals: [SIMD3<Double>] = []) {
+        precondition(normals.isEmpty || normals.count == positions.count, "UnitMesh: one normal per vertex")
         self.positions = positions
+        self.normals = normals
         self.offsets = offsets ?? [Double](repeating: 0, count: positions.count)
         self.triangles = triangles
         var r = 0.0
@@ -70,7 +77,7 @@ enum UnitMeshes {
         var unusedOffsets: [Double] = []
         appendLatLongPatch(into: &pos, offsets: &unusedOffsets, tri: &tri, fromLat: -.pi / 2, toLat: .pi / 2,
                            rings: sphereRings, offset: 0)
-        return UnitMesh(positions: pos, triangles: tri)
+        return UnitMesh(positions: pos, triangles: tri, normals: pos)
     }()
 
     static let cylinder: UnitMesh = {
@@ -79,7 +86,10 @@ enum UnitMeshes {
         appendTube(into: &pos, tri: &tri, zLow: -1, zHigh: 1)
         appendDisc(into: &pos, tri: &tri, z: 1, up: true)
         appendDisc(into: &pos, tri: &tri, z: -1, up: false)
-        return UnitMesh(positions: pos, triangles: tri)
+        // Radial normals on the wall, axial on the caps (which have their own vertices).
+        let wall = 2 * roundSegments
+        let normals = pos.enumerated().map { k, p in k < wall ? SIMD3(p.x, p.y, 0) : SIMD3(0, 0, p.z) }
+        return UnitMesh(positions: pos, triangles: tri, normals: normals)
     }()
 
     static let capsule: UnitMesh = {
@@ -95,7 +105,8 @@ enum UnitMeshes {
                            rings: capRings, offset: 1)
         appendLatLongPatch(into: &pos, offsets: &offs, tri: &tri, fromLat: -.pi / 2, toLat: 0,
                            rings: capRings, offset: -1)
-        return UnitMesh(positions: pos, offsets: offs, triangles: tri)
+        // The tube's vertices sit at z = 0 and the caps' on the unit sphere: each position is its own normal.
+        return UnitMesh(positions: pos, offsets: offs, triangles: tri, normals: pos)
     }()
 
     /// Side wall of a unit-radius tube; vertices alternate (low, high) around the circle.
