@@ -18,6 +18,10 @@ public struct EvemuRecording: Sendable, Equatable {
     public var device: InputDeviceInfo
     public var properties: [UInt8]
     public var events: [RawInputEvent]
+
+    public init(device: InputDeviceInfo, properties: [UInt8] = [], events: [RawInputEvent]) {
+        self.device = device; self.properties = properties; self.events = events
+    }
 }
 
 public enum EvemuParser {

@@ -48,6 +48,9 @@ public final class GamepadTeleop {
 
     public var status: InputStatus { machine.status }
 
+    /// The keymap in use for the current (or last) pad.
+    public var currentKeymap: Keymap? { keymap }
+
     /// Read everything up to `now`, then decide this tick's command. Call once per control tick.
     public func poll(now: Double) -> TeleopTick {
         for input in source.read(until: now) { handle(input) }
