@@ -69,3 +69,25 @@ final class GamepadTeleopTests: XCTestCase {
         XCTAssertNotNil(live.lastProblem)
     }
 }
+
+final class GamepadSelectionTests: XCTestCase {
+    func testFlagsMapToSelections() {
+        XCTAssertEqual(GamepadSelection(gamepad: nil, replay: nil), .auto)
+        XCTAssertEqual(GamepadSelection(gamepad: "none", replay: nil), .none)
+        XCTAssertEqual(GamepadSelection(gamepad: "/dev/input/event7", replay: nil), .path("/dev/input/event7"))
+        XCTAssertEqual(GamepadSelection(gamepad: "none", replay: "pad.evemu"), .replay("pad.evemu"))
+    }
+
+    func testReplaySelectionDrivesAndBadRecordingThrowsWithFileAndLine() throws {
+        let t = try XCTUnwrap(try GamepadSelection.replay(TestPaths.fixture("dualsense.evemu")).makeTeleop(library: shippedLibrary()))
+        let actions = (0...14).map { t.poll(now: Double($0) * 0.05).action }
+        XCTAssertEqual(actions[13].command?.linear.x, 1)
+        XCTAssertNil(try GamepadSelection.none.makeTeleop(library: shippedLibrary()))
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).evemu").path
+        try "N: pad\nI: 0003 0001 0002 0003\nE: x\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        XCTAssertThrowsError(try GamepadSelection.replay(bad).makeTeleop(library: shippedLibrary())) { e in
+            XCTAssertEqual((e as? EvemuParseError)?.line, 3)
+        }
+    }
+}
