@@ -6,7 +6,7 @@ BIN := .build/release/vlaterm
 .PHONY: run test setup build bench clean
 
 run: setup build
-	$(BIN) sim run --task pick-place --episodes 3 --expert
+	$(BIN)
 
 test: setup
 	$(SWIFT) build $(SWIFT_FLAGS) -q

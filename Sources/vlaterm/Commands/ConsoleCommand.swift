@@ -1,6 +1,97 @@
 import ArgumentParser
+import Console
+import Foundation
+import Input
+import RobotKit
+import Simulator
 
+/// `vlaterm console` (also plain `vlaterm`): the full-screen console on the simulated robot.
 struct ConsoleCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "console", abstract: "Open the full-screen console on the simulated robot (the default).")
-    func run() throws { try notYet("console", issue: 3) }
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the full-screen console on the simulated robot (the default).",
+        discussion: """
+        Shows the robot's cameras as live thumbnails, its state, input devices, loop timing and an event log,
+        and drives it from the keyboard: w/s a/d r/f move x/y/z, q/e yaw, g gripper, +/- speed, space stops
+        (latched; R re-arms). Press ? inside for every binding of the active keymaps, Q or Ctrl-C to quit.
+
+        --render auto picks from the terminal: truecolor (COLORTERM=truecolor/24bit) or 256 colours → blocks;
+        fewer than 8 colours, TERM=dumb or a non-UTF-8 locale → ascii. braille draws 2x4 dots per cell.
+        """
+    )
+
+    @Option(help: "Which robot: sim (the MuJoCo tabletop).") var robot = "sim"
+    @Option(help: "Seed for the simulated scene layout and task.") var seed: UInt64 = 1
+    @Option(help: "Thumbnail drawing: auto, blocks, ascii or braille.") var render = "auto"
+    @Option(help: "Gamepad: auto, none or /dev/input/eventX (read by the input module).") var gamepad = "auto"
+    @Option(help: "Replay an evemu recording as the gamepad.") var gamepadReplay: String?
+    @Option(help: "Session name for recordings.") var session: String?
+    @Option(help: "Policy: embedded, openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "embedded"
+    @Option(help: "Camera resolution as WIDTHxHEIGHT (simulator renders at this size).") var cameraSize = "96x72"
+
+    func validate() throws {
+        guard robot == "sim" else { throw ValidationError("--robot: only 'sim' is available (got '\(robot)')") }
+        guard RenderRequest(rawValue: render) != nil else {
+            throw ValidationError("--render: expected auto, blocks, ascii or braille (got '\(render)')")
+        }
+        guard parseSize(cameraSize) != nil else {
+            throw ValidationError("--camera-size: expected WIDTHxHEIGHT between 16x12 and 320x240 (got '\(cameraSize)')")
+        }
+        if let gamepadReplay, !FileManager.default.isReadableFile(atPath: gamepadReplay) {
+            throw ValidationError("--gamepad-replay: cannot read '\(gamepadReplay)'")
+        }
+    }
+
+    private func parseSize(_ s: String) -> (Int, Int)? {
+        let parts = s.lowercased().split(separator: "x")
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
+              (16...320).contains(w), (12...240).contains(h) else { return nil }
+        return (w, h)
+    }
+
+    func run() throws {
+        let (cw, ch) = parseSize(cameraSize) ?? (96, 72)
+        var config = SimConfig()
+        config.cameraWidth = cw; config.cameraHeight = ch
+        let sim: TabletopSim
+        do {
+            sim = try TabletopSim(config: config, seed: seed)
+        } catch {
+            note("vlaterm console: cannot start the simulator: \(error)")
+            throw ExitStatus.jobFailed
+        }
+        let clock = MonotonicClock()
+        let model = ConsoleModel(clock: clock)
+        let keyboard = KeyboardSource(clock: clock)
+        let controller = ConsoleController(robot: sim, sources: [keyboard], model: model,
+                                           instruction: sim.episode.instruction)
+        if let session { model.update { $0.session.name = session } }
+        let app = ConsoleApp(controller: controller, keyboard: keyboard,
+                             options: ConsoleOptions(render: RenderRequest(rawValue: render) ?? .auto))
+        let seed = self.seed, gamepad = self.gamepad, replay = self.gamepadReplay
+        app.onStart = { choice in
+            model.log("console on \(sim.name), seed \(seed): \(sim.episode.instruction)")
+            model.log("thumbnails: \(choice.mode.rawValue), colours: \(choice.depth.rawValue)", .dim)
+            if gamepad != "none" || replay != nil {
+                model.log("gamepad (\(replay ?? gamepad)): not wired into the console yet; keyboard teleop active", .warn)
+            }
+        }
+        let exit: ConsoleExit
+        do {
+            exit = try app.run()
+        } catch let e as TerminalError {
+            note("vlaterm console: \(e)")
+            throw ExitStatus.jobFailed
+        } catch {
+            note("vlaterm console: \(error)")
+            throw ExitStatus.jobFailed
+        }
+        switch exit {
+        case .quit:
+            note("vlaterm: console closed after \(controller.ticks) control ticks")
+        case .signal(let s):
+            note("vlaterm: console closed by signal \(s)")
+            throw ExitCode(128 + s)
+        }
+    }
 }
