@@ -87,6 +87,20 @@ static inline int vt_mj_call_trapped(vt_mj_model_data_fn fn, const mjModel *m, m
     return 0;
 }
 
+/// n calls of mj_step in a plain C loop under one trap: MuJoCo's own stepping speed, the benchmark's peer.
+static inline int vt_mj_step_n_trapped(const mjModel *m, mjData *d, int n) {
+    vt_mj_trap trap;
+    vt_mj_trap *const previous = *vt_mj_trap_slot();
+    if (setjmp(trap.env) != 0) {
+        *vt_mj_trap_slot() = previous;
+        return -1;
+    }
+    *vt_mj_trap_slot() = &trap;
+    for (int i = 0; i < n; i++) mj_step(m, d);
+    *vt_mj_trap_slot() = previous;
+    return 0;
+}
+
 /// mj_makeData under a trap; NULL on error.
 static inline mjData *vt_mj_make_data_trapped(const mjModel *m) {
     vt_mj_trap trap;

@@ -60,6 +60,13 @@ final class MuJoCoWorld {
     }
 
     func step() throws { try trapped("mj_step", { m, d in mj_step(m, d) }, data) }
+    /// `n` mj_steps in one C loop (no per-step Swift work): MuJoCo's raw speed on this model.
+    func stepLoopInC(_ n: Int) throws {
+        if vt_mj_step_n_trapped(model, data, Int32(clamping: n)) != 0 {
+            throw SimError.mujoco("mj_step: \(MuJoCoWorld.lastError())")
+        }
+    }
+
     func forward() throws { try trapped("mj_forward", { m, d in mj_forward(m, d) }, data) }
     func reset() throws {
         try trapped("mj_resetData", { m, d in mj_resetData(m, d) }, data)

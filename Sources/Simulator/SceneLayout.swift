@@ -105,8 +105,9 @@ public enum Workspace {
     public static let containerX: ClosedRange<Double> = 0.32...0.50
     public static let containerY: ClosedRange<Double> = 0.14...0.28   // either side, mirrored
     /// Minimum distance between object centres, and between an object and a container's outer wall.
-    public static let objectSpacing = 0.075
-    public static let containerClearance = 0.05
+    /// (The open gripper reaches 6 cm either side of the object's centre along the finger axis.)
+    public static let objectSpacing = 0.08
+    public static let containerClearance = 0.07
 }
 
 extension SeededGenerator {

@@ -24,7 +24,7 @@ enum SceneMJCF {
         """
         <mujoco model="vlaterm-tabletop">
           <compiler angle="radian"/>
-          <option timestep="\(f(timestep))" integrator="implicit" cone="elliptic" impratio="5"/>
+          <option timestep="\(f(timestep))" integrator="Euler" cone="elliptic" impratio="5"/>
           <size njmax="600" nconmax="150"/>
           <default>
             <geom contype="1" conaffinity="3" friction="1 0.01 0.0005" solref="0.005 1" solimp="0.95 0.99 0.001"/>
@@ -139,7 +139,7 @@ enum SceneMJCF {
         return """
             <body name="\(bodyName(of: o))" pos="\(f(o.x)) \(f(o.y)) \(f(o.halfHeight + 0.0005))" euler="0 0 \(f(o.yaw))">
               <joint type="free" limited="false" damping="0.0005"/>
-              <geom \(geom) density="600" condim="4" rgba="\(rgba)"/>
+              <geom \(geom) density="600" condim="3" rgba="\(rgba)"/>
             </body>
         """
     }

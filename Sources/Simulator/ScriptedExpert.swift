@@ -22,11 +22,15 @@ public struct ScriptedExpert {
     /// Heights of the end-effector site (metres above the table).
     public var hoverHeight = 0.13
     public var carryHeight = 0.17
-    public var releaseHeight = 0.095
+    public var releaseHeight = 0.06
     /// Cruise speed (m/s) and proportional gain per tick.
     public var speed = 0.30
     public var gain = 0.7
     public var maxAttempts = 4
+
+    /// Opening while reaching for the object: wide enough for a 4 cm object plus the approach error, narrow
+    /// enough that the open fingers do not catch a neighbour or a bin wall.
+    public var approachOpening = 0.8
 
     private var phaseTicks = 0
     private var graspYaw: Double?
@@ -45,20 +49,23 @@ public struct ScriptedExpert {
         let o = target.position
         switch phase {
         case .approach:
-            let yaw = graspYawFor(target: target, shape: spec.shape, current: sim.commandedYaw)
+            // Chosen once per attempt. Each retry turns the grasp a quarter turn: for a cube the other pair of
+            // faces, for both a different path for the fingers past whatever blocked them.
+            let yaw = graspYaw ?? graspYawFor(target: target, shape: spec.shape, current: sim.commandedYaw,
+                                              quarterTurns: attempts - 1)
             graspYaw = yaw
             let goal = SIMD3(o.x, o.y, hoverHeight)
             if horizontal(goal - ee.position) < 0.006, abs(goal.z - ee.position.z) < 0.02,
                abs(angle(yaw - ee.yaw)) < 0.04 {
                 enter(.descend)
             }
-            return move(sim, from: ee, to: goal, yaw: yaw, gripper: 1)
+            return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
         case .descend:
             let yaw = graspYaw ?? ee.yaw
             let goal = SIMD3(o.x, o.y, max(o.z, 0.018))
             if abs(goal.z - ee.position.z) < 0.005, horizontal(goal - ee.position) < 0.008 { enter(.close) }
-            else if phaseTicks > 80 { retry() }
-            return move(sim, from: ee, to: goal, yaw: yaw, gripper: 1)
+            else if phaseTicks > 40 { retry() }   // blocked (a wall or a neighbour under a finger)
+            return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
         case .close:
             if phaseTicks >= 8 { enter(.lift) }
             return .hold(gripper: 0)
@@ -92,6 +99,7 @@ public struct ScriptedExpert {
 
     private mutating func retry() {
         attempts += 1
+        graspYaw = nil
         enter(attempts > maxAttempts ? .done : .approach)
     }
 
@@ -107,13 +115,19 @@ public struct ScriptedExpert {
 
     /// The tool yaw that closes the fingers across two parallel faces (cubes: yaw mod 90°, nearest the
     /// current yaw; cylinders: any yaw, so keep the current one), kept inside the sim's yaw range.
-    private func graspYawFor(target: Pose, shape: ObjectShape, current: Double) -> Double {
-        guard shape == .cube else { return clamp(current, TabletopSim.yawRange) }
+    private func graspYawFor(target: Pose, shape: ObjectShape, current: Double, quarterTurns: Int) -> Double {
+        let turn = Double(quarterTurns % 2) * .pi / 2
+        guard shape == .cube else {
+            // Any yaw grips a cylinder; a retry still swings the fingers onto a new path.
+            return clamp(quarterTurns % 2 == 0 ? current : (current > 0 ? current - turn : current + turn),
+                         TabletopSim.yawRange)
+        }
         var best = current, bestDistance = Double.infinity
+        let reference = quarterTurns % 2 == 0 ? current : current + turn
         for k in -4...4 {
             let candidate = target.yaw + Double(k) * .pi / 2
             guard TabletopSim.yawRange.contains(candidate) else { continue }
-            let dist = abs(candidate - current)
+            let dist = abs(candidate - reference)
             if dist < bestDistance { best = candidate; bestDistance = dist }
         }
         return best

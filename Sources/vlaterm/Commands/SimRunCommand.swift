@@ -107,7 +107,7 @@ struct SimRunCommand: ParsableCommand {
             if sim.isSuccess() { return (true, sim.tick) }
             if expert.isDone {
                 settleTicks += 1
-                if settleTicks > 20 { break }
+                if settleTicks > 40 { break }
             }
         }
         return (false, sim.tick)
