@@ -137,6 +137,7 @@ public final class EvdevDevice {
         for _ in 0..<4096 {
             let rc = libevdev_next_event(handle, normal, &ev)
             if rc == -EAGAIN { return }
+            if rc == -EINTR { continue }   // a signal, not the device
             if rc == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue) {
                 let t = Self.seconds(ev)
                 out.append(.event(RawInputEvent(time: t, type: EvdevCodes.evSyn, code: EvdevCodes.synDropped, value: 0)))
