@@ -27,6 +27,9 @@ public final class GamepadSource: TeleopSource, @unchecked Sendable {
 
     public var view: GamepadView { lock.lock(); defer { lock.unlock() }; return lastView }
 
+    /// Where input comes from (`auto`, `/dev/input/event5`, `replay: pad.evemu`).
+    public var teleopLabel: String { view.source }
+
     public func status() -> DeviceStatus {
         let v = view
         switch v.status {
@@ -73,7 +76,7 @@ public final class GamepadSource: TeleopSource, @unchecked Sendable {
         if v.status == .lost { lines.append([Span("INPUT LOST", .bad), Span(" " + (v.problem ?? ""), .dim)]) }
         let m = v.mapped
         for (label, value) in [("x", m.linear.x), ("y", m.linear.y), ("z", m.linear.z), ("yaw", m.yaw)] {
-            lines.append([Span(label.padding(toLength: 4, withPad: " ", startingAt: 0), .key), Span(bar(value) + String(format: " %+.2f", value))])
+            lines.append([Span(label.padding(toLength: 4, withPad: " ", startingAt: 0), .key), Span(bar(value) + String(format: " %+.2f", value == 0 ? 0 : value))])
         }
         if let g = m.gripperAnalog { lines.append([Span("grip", .key), Span(String(format: " %.2f open", g))]) }
         lines.append([Span("deadman ", .key), Span(m.pressed.contains(.deadman) ? "HELD" : "up", m.pressed.contains(.deadman) ? .good : .dim)])
@@ -84,16 +87,28 @@ public final class GamepadSource: TeleopSource, @unchecked Sendable {
     }
 }
 
-/// Shows INPUT LOST in the banner while the pad is gone (and clears only the alert it set).
+/// Shows INPUT LOST in the banner while the pad is gone (and clears only the alert it set); when a pad
+/// connects with a different keymap, refreshes the gamepad section of the help overlay.
 public final class GamepadAlertHook: ConsoleTickHook {
     private let source: GamepadSource
+    private let model: ConsoleModel?
     private var showing = false
+    private var helpFor: String?
     public static let text = "INPUT LOST: gamepad gone, holding"
 
-    public init(source: GamepadSource) { self.source = source }
+    public init(source: GamepadSource, model: ConsoleModel? = nil) { self.source = source; self.model = model }
 
     public func beforeSend(_ ctx: inout TickContext) throws {
-        let lost = source.view.status == .lost
+        let view = source.view
+        if let model, let k = view.keymapName, k != helpFor {
+            helpFor = k
+            let section = source.help()
+            model.update { s in
+                if let i = s.help.firstIndex(where: { $0.title.hasPrefix("gamepad") }) { s.help[i] = section }
+                else { s.help.insert(section, at: min(1, s.help.count)) }
+            }
+        }
+        let lost = view.status == .lost
         if lost, ctx.alert == nil || ctx.alert == Self.text {
             if !showing { ctx.log.append(LogLine(time: ctx.now, text: "gamepad: INPUT LOST (\(source.view.problem ?? "gone"))", role: .bad)) }
             ctx.alert = Self.text; showing = true

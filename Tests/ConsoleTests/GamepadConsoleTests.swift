@@ -20,7 +20,7 @@ final class GamepadConsoleTests: XCTestCase {
         let robot = TestRobot()
         let model = ConsoleModel(clock: clock)
         let controller = ConsoleController(robot: robot, sources: [KeyboardSource(clock: clock), pad], model: model)
-        controller.hooks.append(GamepadAlertHook(source: pad))
+        controller.hooks.append(GamepadAlertHook(source: pad, model: model))
         return (controller, robot, clock, pad)
     }
 
@@ -38,6 +38,8 @@ final class GamepadConsoleTests: XCTestCase {
         XCTAssertTrue(sent[19...].allSatisfy(\.isZeroMotion), "deadman released at 0.912: hold")
         XCTAssertEqual(c.model.snapshot().devices.first { $0.name == "gamepad" }?.status, "INPUT LOST", "recording over")
         XCTAssertEqual(pad.help().title, "gamepad: DualShock 4")
+        XCTAssertEqual(c.model.snapshot().help.first { $0.title.hasPrefix("gamepad") }?.rows.first { $0.action == "deadman" }?.keys,
+                       "BTN_TL", "the help overlay lists the matched keymap's bindings")
     }
 
     func testUnplugMidMotionHoldsAndShowsInputLost() throws {

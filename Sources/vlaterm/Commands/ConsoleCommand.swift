@@ -25,6 +25,7 @@ struct ConsoleCommand: ParsableCommand {
     @Option(help: "Thumbnail drawing: auto, blocks, ascii or braille.") var render = "auto"
     @Option(help: "Gamepad: auto, none or /dev/input/eventX (read by the input module).") var gamepad = "auto"
     @Option(help: "Replay an evemu recording as the gamepad.") var gamepadReplay: String?
+    @Flag(help: "Take the gamepad exclusively (EVIOCGRAB) so other programs stop seeing its input.") var grab = false
     @Option(help: "Session name for recordings.") var session: String?
     @Option(help: "Policy: embedded, openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "embedded"
     @Option(help: "Camera resolution as WIDTHxHEIGHT (simulator renders at this size).") var cameraSize = "96x72"
@@ -63,18 +64,30 @@ struct ConsoleCommand: ParsableCommand {
         let clock = MonotonicClock()
         let model = ConsoleModel(clock: clock)
         let keyboard = KeyboardSource(clock: clock)
-        let controller = ConsoleController(robot: sim, sources: [keyboard], model: model,
+        // Gamepad (issue 4): a live pad or an evemu replay, through keymaps/ and ~/.config/vlaterm/keymaps.
+        let pad: GamepadSource?
+        do {
+            let library = KeymapLibrary.load(shipped: KeymapLibrary.shippedDirectory())
+            for p in library.problems { note("keymap ignored: \(p)") }
+            pad = try GamepadSelection(gamepad: gamepad, replay: gamepadReplay)
+                .makeTeleop(library: library, grab: grab).map { GamepadSource(teleop: $0) }
+        } catch {
+            note("vlaterm console: \(error)")
+            throw ExitStatus.badInput
+        }
+        let sources: [any TeleopSource] = [keyboard] + (pad.map { [$0] } ?? [])
+        let controller = ConsoleController(robot: sim, sources: sources, model: model,
                                            instruction: sim.episode.instruction)
+        if let pad { controller.hooks.append(GamepadAlertHook(source: pad, model: model)) }
         if let session { model.update { $0.session.name = session } }
         let app = ConsoleApp(controller: controller, keyboard: keyboard,
                              options: ConsoleOptions(render: RenderRequest(rawValue: render) ?? .auto))
-        let seed = self.seed, gamepad = self.gamepad, replay = self.gamepadReplay
+        if let pad { app.extraHelp = [pad.help()] }
+        let seed = self.seed
         app.onStart = { choice in
             model.log("console on \(sim.name), seed \(seed): \(sim.episode.instruction)")
             model.log("thumbnails: \(choice.mode.rawValue), colours: \(choice.depth.rawValue)", .dim)
-            if gamepad != "none" || replay != nil {
-                model.log("gamepad (\(replay ?? gamepad)): not wired into the console yet; keyboard teleop active", .warn)
-            }
+            if let pad { model.log("gamepad: \(pad.teleopLabel)", .dim) }
         }
         let exit: ConsoleExit
         do {
