@@ -36,11 +36,17 @@ public final class PolicyRunner: Sendable {
     /// Queues a request. A request still waiting (not yet started) is replaced and answered with a
     /// failure, so every submitted id gets exactly one reply.
     public func submit(_ request: PolicyRequest) { core.submit(request) }
-    func reset() { core.reset() }
-    func poll() -> [PolicyReply] { core.poll() }
-    func waitForReplies(timeout: Double) -> [PolicyReply] { core.waitForReplies(timeout: timeout) }
-    var isBusy: Bool { core.isBusy }
-    func shutdown() { core.shutdown() }
+    /// Asks the worker to call `policy.reset()` before the next request (new episode or new instruction).
+    public func reset() { core.reset() }
+    /// Replies that arrived since the last call, oldest first. Never blocks beyond the mutex.
+    public func poll() -> [PolicyReply] { core.poll() }
+    /// Blocks until at least one reply is available or `timeout` seconds of real time pass (headless runs
+    /// and tests use this instead of sleeping). Returns what `poll` would.
+    public func waitForReplies(timeout: Double) -> [PolicyReply] { core.waitForReplies(timeout: timeout) }
+    /// True while a request is queued or inside `infer`.
+    public var isBusy: Bool { core.isBusy }
+    /// Stops the worker after the inference in progress (if any) returns. Idempotent.
+    public func shutdown() { core.shutdown() }
 }
 
 /// The state shared between the runner's callers and its worker thread.

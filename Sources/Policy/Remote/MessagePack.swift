@@ -92,6 +92,7 @@ public struct MsgPackError: Error, Equatable, CustomStringConvertible {
 public enum MsgPackEncoder {
     public static func encode(_ v: MsgPack) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(sizeBound(v))   // one allocation: observations carry images of hundreds of kilobytes
         encode(v, into: &out)
         return out
     }
@@ -130,6 +131,19 @@ public enum MsgPackEncoder {
             }
             out.append(UInt8(bitPattern: type))
             out += data
+        }
+    }
+
+    /// An upper bound of the encoded size (headers counted at their largest).
+    static func sizeBound(_ v: MsgPack) -> Int {
+        switch v {
+        case .null, .bool: 1
+        case .int, .uint, .float32, .float64: 9
+        case .string(let s): 5 + s.utf8.count
+        case .binary(let b): 5 + b.count
+        case .ext(_, let d): 6 + d.count
+        case .array(let a): a.reduce(5) { $0 + sizeBound($1) }
+        case .map(let m): m.reduce(5) { $0 + sizeBound($1.key) + sizeBound($1.value) }
         }
     }
 

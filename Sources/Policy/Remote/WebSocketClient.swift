@@ -74,8 +74,10 @@ final class WebSocketClient {
 
     private func sendFrame(opcode: UInt8, _ payload: [UInt8], deadline: Double) throws {
         guard isOpen else { throw PolicyError.transport("websocket to \(peer) is closed") }
-        var frame: [UInt8] = [0x80 | opcode]
         let n = payload.count
+        var frame: [UInt8] = []
+        frame.reserveCapacity(14 + n)
+        frame.append(0x80 | opcode)
         if n < 126 { frame.append(0x80 | UInt8(n)) }
         else if n < 0x10000 { frame.append(0x80 | 126); frame += [UInt8(n >> 8), UInt8(n & 0xff)] }
         else { frame.append(0x80 | 127); for s in stride(from: 56, through: 0, by: -8) { frame.append(UInt8(truncatingIfNeeded: UInt64(n) >> UInt64(s))) } }
