@@ -25,6 +25,7 @@ let package = Package(
         systemLibrary("CMuJoCo", apt: "libmujoco-dev"),
         systemLibrary("CTurboJPEG", pkgConfig: "libturbojpeg", apt: "libturbojpeg0-dev"),
         systemLibrary("CZstd", pkgConfig: "libzstd", apt: "libzstd-dev"),
+        systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
 
         // Swift modules, in dependency order.
         .target(name: "RobotKit"),
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["RobotKit"]),
         .target(name: "Episodes", dependencies: ["RobotKit", "CZstd", "CTurboJPEG"]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "Policy", dependencies: ["RobotKit", "Tensor"]),
+        .target(name: "Policy", dependencies: ["RobotKit", "Tensor", "COpenSSL"]),   // OpenSSL: TLS for remote policies
         .target(name: "Console", dependencies: [
             "RobotKit", "Supervisor", "Simulator", "Input", "TerminalUI", "Episodes", "Policy", "CNcursesW",
         ]),
@@ -52,6 +53,6 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit", "Input", "Episodes"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit", "COpenSSL"], exclude: ["Fixtures"]),
     ]
 )

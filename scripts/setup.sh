@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Debian packages: C libraries the Swift package links, plus tools the tests drive.
 PACKAGES=(
   pkg-config libncursesw5-dev libevdev-dev libopenblas-dev libmujoco-dev
-  libturbojpeg0-dev libzstd-dev liblz4-dev zlib1g-dev libchafa-dev
+  libturbojpeg0-dev libzstd-dev liblz4-dev zlib1g-dev libchafa-dev libssl-dev
   libglib2.0-dev ncurses-term tmux evemu-tools python3-venv unzip
 )
 missing=()

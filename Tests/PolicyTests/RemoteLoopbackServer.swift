@@ -2,21 +2,29 @@
 // 127.0.0.1 with an ephemeral port, serving connections one at a time on a background thread.
 import Foundation
 import Glibc
+import COpenSSL
 @testable import Policy
 
 /// One accepted connection, blocking I/O with a safety timeout so a broken test can never hang the suite.
 final class ServerConnection {
     let fd: Int32
+    /// Set for TLS connections: reads and writes go through OpenSSL on the (blocking) socket.
+    var ssl: OpaquePointer?
     private var buffer: [UInt8] = []
     init(fd: Int32) { self.fd = fd }
 
     enum Failure: Error { case closed, timeout }
 
     func fill() throws {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&p, 1, 10_000) == 1 else { throw Failure.timeout }
+        if ssl == nil || SSL_pending(ssl) == 0 {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 10_000) == 1 else { throw Failure.timeout }
+        }
         var tmp = [UInt8](repeating: 0, count: 65536)
-        let n = tmp.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 65536, 0) }
+        let n = tmp.withUnsafeMutableBytes { raw in
+            if let ssl { return Int(SSL_read(ssl, raw.baseAddress!, 65536)) }
+            return recv(fd, raw.baseAddress!, 65536, 0)
+        }
         guard n > 0 else { throw Failure.closed }
         buffer += tmp[0..<n]
     }
@@ -52,7 +60,10 @@ final class ServerConnection {
     func write(_ bytes: [UInt8]) {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { raw in
+                if let ssl { return Int(SSL_write(ssl, raw.baseAddress! + sent, Int32(bytes.count - sent))) }
+                return send(fd, raw.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             sent += n
         }
@@ -100,7 +111,10 @@ final class ServerConnection {
         write(f + payload)
     }
 
-    func close() { Glibc.close(fd) }
+    func close() {
+        if let ssl { SSL_free(ssl) }
+        Glibc.close(fd)
+    }
 }
 
 /// Listens on 127.0.0.1:0 and runs `handler` for each connection on one background thread.
@@ -110,7 +124,14 @@ final class LoopbackServer: @unchecked Sendable {   // port/listenFD are written
     private let lock = NSLock()
     private var stopped = false
 
-    init(_ handler: @escaping @Sendable (ServerConnection, Int) -> Void) {
+    /// `tls`: PEM certificate and key paths; each connection then starts with a TLS handshake.
+    init(tls: (cert: String, key: String)? = nil, _ handler: @escaping @Sendable (ServerConnection, Int) -> Void) {
+        nonisolated(unsafe) var ctx: OpaquePointer?   // read-only after this init; OpenSSL contexts are thread-safe for SSL_new
+        if let tls, let c = SSL_CTX_new(TLS_server_method()) {
+            SSL_CTX_use_certificate_file(c, tls.cert, SSL_FILETYPE_PEM)
+            SSL_CTX_use_PrivateKey_file(c, tls.key, SSL_FILETYPE_PEM)
+            ctx = c
+        }
         let listenFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         self.listenFD = listenFD
         var one: Int32 = 1
@@ -133,6 +154,11 @@ final class LoopbackServer: @unchecked Sendable {   // port/listenFD are written
                 // number cannot be reused by another test's server while this thread might still accept on it.
                 if c < 0 { Glibc.close(fd); return }
                 let conn = ServerConnection(fd: c)
+                if let ctx {
+                    conn.ssl = SSL_new(ctx)
+                    SSL_set_fd(conn.ssl, c)
+                    if SSL_accept(conn.ssl) != 1 { conn.close(); index += 1; continue }
+                }
                 handler(conn, index)
                 index += 1
                 conn.close()

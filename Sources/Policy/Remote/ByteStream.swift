@@ -26,6 +26,9 @@ final class TCPStream: ByteStream {
     let peer: String
 
     private init(fd: Int32, clock: any Clock, peer: String) { self.fd = fd; self.clock = clock; self.peer = peer }
+
+    /// The non-blocking socket, for TLS to run over (still owned and closed by this stream).
+    var fileDescriptor: Int32 { fd }
     deinit { close() }
 
     /// Resolves `host` and connects (non-blocking connect + poll), trying each address until the deadline.
