@@ -47,7 +47,7 @@ enum SceneMJCF {
           <worldbody>
             <geom name="floor" type="plane" size="2 2 0.1" pos="0 0 -0.75" rgba="0.32 0.32 0.35 1"/>
             <geom name="table" type="box" size="0.45 0.65 0.375" pos="0.35 0 -0.375" rgba="0.62 0.50 0.36 1"/>
-            <camera name="front" pos="1.15 0 0.55" xyaxes="0 1 0 -0.55 0 0.835" fovy="50"/>
+            <camera name="front" pos="0.92 0 0.42" xyaxes="0 1 0 -0.58 0 0.815" fovy="55"/>
             <camera name="overhead" pos="0.42 0 1.05" xyaxes="0 -1 0 1 0 0" fovy="50"/>
         \(arm)
         \(layout.containers.map(container).joined(separator: "\n"))
