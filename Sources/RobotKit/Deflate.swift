@@ -14,7 +14,10 @@ enum Deflate {
     static let minMatch = 3
     static let maxMatch = 258
     /// How many earlier positions with the same 3-byte hash to try; more compresses a little better, slower.
-    static let maxChain = 32
+    static let maxChain = 16
+    /// A match this long is good enough: stop walking the chain (zlib's "nice length"). Without it, long runs
+    /// that end just short of the maximum make every candidate compare hundreds of bytes.
+    static let niceLength = 48
 
     static func compress(_ data: [UInt8]) -> [UInt8] {
         var bits = BitWriter()
@@ -22,8 +25,11 @@ enum Deflate {
         bits.write(1, count: 2)   // BTYPE 01: fixed Huffman codes
         let n = data.count
         let hashSize = 1 << 15
-        var head = [Int32](repeating: -1, count: hashSize)
-        var previous = [Int32](repeating: -1, count: window)
+        let head = UnsafeMutablePointer<Int32>.allocate(capacity: hashSize)
+        head.initialize(repeating: -1, count: hashSize)
+        let previous = UnsafeMutablePointer<Int32>.allocate(capacity: window)
+        previous.initialize(repeating: -1, count: window)
+        defer { head.deallocate(); previous.deallocate() }
         data.withUnsafeBufferPointer { d in
             @inline(__always) func hash(_ i: Int) -> Int {
                 (Int(d[i]) << 10 ^ Int(d[i + 1]) << 5 ^ Int(d[i + 2])) & (hashSize - 1)
@@ -45,7 +51,7 @@ enum Deflate {
                         var length = 0
                         while length < limit && d[candidate + length] == d[i + length] { length += 1 }
                         if length > bestLength { bestLength = length; bestDistance = i - candidate }
-                        if length == limit { break }
+                        if length >= min(limit, niceLength) { break }
                         let next = Int(previous[candidate & (window - 1)])
                         // Older entries only; a slot overwritten by a newer position ends the chain.
                         if next >= candidate { break }

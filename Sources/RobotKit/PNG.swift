@@ -51,29 +51,58 @@ public enum PNG {
     /// Each row prefixed by its filter type byte.
     static func filterScanlines(rgb: [UInt8], width: Int, height: Int) -> [UInt8] {
         let stride = width * 3
-        var out: [UInt8] = []
-        out.reserveCapacity((stride + 1) * height)
+        var out = [UInt8](repeating: 0, count: (stride + 1) * height)
         var candidate = [UInt8](repeating: 0, count: stride)
-        var best = [UInt8](repeating: 0, count: stride)
         let zeros = [UInt8](repeating: 0, count: stride)
-        for y in 0..<height {
-            let row = Array(rgb[(y * stride)..<((y + 1) * stride)])
-            let above = y > 0 ? Array(rgb[((y - 1) * stride)..<(y * stride)]) : zeros
-            var bestType: UInt8 = 0
-            var bestCost = Int.max
-            for type in UInt8(0)...4 {
-                for i in 0..<stride {
-                    let a = i >= 3 ? row[i - 3] : 0, b = above[i], c = i >= 3 ? above[i - 3] : 0
-                    candidate[i] = row[i] &- predictor(type, a, b, c)
+        rgb.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                candidate.withUnsafeMutableBufferPointer { cand in
+                    zeros.withUnsafeBufferPointer { zero in
+                        guard let s = src.baseAddress, let d = dst.baseAddress, let c = cand.baseAddress,
+                              let z = zero.baseAddress else { return }
+                        for y in 0..<height {
+                            let row = s + y * stride
+                            let above = y > 0 ? s + (y - 1) * stride : z
+                            let target = d + y * (stride + 1)
+                            var bestCost = Int.max
+                            for type in UInt8(0)...4 {
+                                let cost = applyFilter(type, row: row, above: above, stride: stride, into: c)
+                                if cost < bestCost {
+                                    bestCost = cost
+                                    target[0] = type
+                                    (target + 1).update(from: c, count: stride)
+                                }
+                            }
+                        }
+                    }
                 }
-                // Bytes as signed distances from zero: small residuals compress best.
-                let cost = candidate.reduce(0) { $0 + abs(Int(Int8(bitPattern: $1))) }
-                if cost < bestCost { bestCost = cost; bestType = type; swap(&best, &candidate) }
             }
-            out.append(bestType)
-            out += best
         }
         return out
+    }
+
+    /// Writes one row filtered with `type` into `out` and returns its cost: the sum of the residuals read as
+    /// signed distances from zero (small residuals compress best). One loop per filter type, and the first
+    /// pixel (which has no left neighbour) apart, so the per-byte loop has no branches.
+    @inline(__always)
+    static func applyFilter(_ type: UInt8, row: UnsafePointer<UInt8>, above: UnsafePointer<UInt8>, stride: Int,
+                            into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var cost = 0
+        @inline(__always) func put(_ i: Int, _ r: UInt8) {
+            out[i] = r
+            cost &+= abs(Int(Int8(bitPattern: r)))
+        }
+        let head = min(3, stride)
+        for i in 0..<head { put(i, row[i] &- predictor(type, 0, above[i], 0)) }
+        guard stride > 3 else { return cost }
+        switch type {
+        case 0: for i in 3..<stride { put(i, row[i]) }
+        case 1: for i in 3..<stride { put(i, row[i] &- row[i - 3]) }
+        case 2: for i in 3..<stride { put(i, row[i] &- above[i]) }
+        case 3: for i in 3..<stride { put(i, row[i] &- UInt8((UInt16(row[i - 3]) + UInt16(above[i])) >> 1)) }
+        default: for i in 3..<stride { put(i, row[i] &- predictor(4, row[i - 3], above[i], above[i - 3])) }
+        }
+        return cost
     }
 
     /// PNG's filter predictors from the left (a), above (b) and upper-left (c) bytes.

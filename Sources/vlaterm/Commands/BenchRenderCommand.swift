@@ -48,6 +48,10 @@ struct BenchRenderCommand: ParsableCommand {
         var all_cameras_96x72_ms: Double
         /// How many times faster than real time a 20 Hz loop could run if rendering were its only cost.
         var render_only_realtime_factor_at_20hz: Double
+        /// Median ms to PNG-encode one front-camera frame (snapshots, LeRobot export), by "WxH".
+        var png_encode_ms: [String: Double]
+        /// Bytes of that PNG, by "WxH" (raw RGB is width * height * 3).
+        var png_bytes: [String: Int]
     }
 
     func validate() throws {
@@ -65,6 +69,7 @@ struct BenchRenderCommand: ParsableCommand {
         }
         let clock = MonotonicClock()
         var results: [CameraResult] = []
+        var pngMs: [String: Double] = [:], pngBytes: [String: Int] = [:]
         for (width, height) in [(96, 72), (320, 240)] {
             let renderer = try SoftwareRenderer(width: width, height: height)
             var frame = Frame(width: width, height: height)
@@ -83,11 +88,26 @@ struct BenchRenderCommand: ParsableCommand {
                                             p90_ms: times[min(times.count - 1, times.count * 9 / 10)],
                                             triangles: renderer.lastTriangleCount))
             }
+            // PNG encoding of the first camera's frame, the cost each exported image pays.
+            if let first = scene.cameras.first {
+                renderer.render(geoms: scene.geoms, camera: first, into: &frame)
+                var times: [Double] = []
+                var size = 0
+                for _ in 0..<max(5, min(frames / 5, 200)) {
+                    let t0 = clock.now()
+                    size = PNG.encode(frame).count
+                    times.append((clock.now() - t0) * 1000)
+                }
+                times.sort()
+                pngMs["\(width)x\(height)"] = times[times.count / 2]
+                pngBytes["\(width)x\(height)"] = size
+            }
         }
         let perTick = results.filter { $0.width == 96 }.map(\.median_ms).reduce(0, +)
         let report = Report(scene: scene.name, geoms: scene.geoms.count, frames: frames, results: results,
                             all_cameras_96x72_ms: perTick,
-                            render_only_realtime_factor_at_20hz: perTick > 0 ? 50 / perTick : 0)
+                            render_only_realtime_factor_at_20hz: perTick > 0 ? 50 / perTick : 0,
+                            png_encode_ms: pngMs, png_bytes: pngBytes)
         if json {
             try printJSON(report)
         } else {
@@ -99,6 +119,9 @@ struct BenchRenderCommand: ParsableCommand {
             }
             note(String(format: "  all cameras at 96x72: %.3f ms per tick → %.0fx real time at 20 Hz (render only)",
                         perTick, report.render_only_realtime_factor_at_20hz))
+            for key in pngMs.keys.sorted() {
+                note(String(format: "  PNG encode %@: median %.3f ms, %d bytes", key, pngMs[key] ?? 0, pngBytes[key] ?? 0))
+            }
         }
     }
 }
