@@ -187,6 +187,36 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(frame.pixels, renderer.render(geoms: Self.mixedScene(), camera: Self.forward).pixels)
     }
 
+    func testRenderIntoKeepsTheFramesStorage() throws {
+        let renderer = try SoftwareRenderer(width: 96, height: 72)
+        var frame = Frame(width: 96, height: 72)
+        let before = frame.pixels.withUnsafeBufferPointer { $0.baseAddress }
+        for _ in 0..<3 { renderer.render(geoms: Self.mixedScene(), camera: Self.forward, into: &frame) }
+        XCTAssertEqual(frame.pixels.withUnsafeBufferPointer { $0.baseAddress }, before, "no new pixel buffer per frame")
+    }
+
+    func testCurvedShapeCrossingTheNearPlaneIsClippedAndShaded() throws {
+        let renderer = try SoftwareRenderer(width: 96, height: 72)
+        // A cylinder beside the camera along its view axis, from 1 m behind to 3 m ahead: only the front part shows,
+        // reaching from the vanishing point out to the right edge of the image.
+        let rod = RenderGeom(shape: .cylinder(radius: 0.1, halfLength: 2), position: SIMD3(0.3, 0, -1),
+                             rotation: Self.identity, rgba: SIMD4(0.2, 0.9, 0.2, 1))
+        let light = RenderLight(direction: SIMD3(1, 0.5, -0.5))   // grazing across the rod's curve
+        let frame = renderer.render(geoms: [rod], camera: Self.forward, light: light)
+        let empty = renderer.render(geoms: [], camera: Self.forward, light: light)
+        XCTAssertTrue(frame.rgb(x: 95, y: 36) != empty.rgb(x: 95, y: 36), "the near end fills the right edge")
+        XCTAssertTrue(frame.rgb(x: 10, y: 36) == empty.rgb(x: 10, y: 36), "nothing on the left")
+        var greens = Set<UInt8>()
+        for y in 0..<72 {
+            for x in 0..<96 where frame.rgb(x: x, y: y) != empty.rgb(x: x, y: y) {
+                let (r, g, b) = frame.rgb(x: x, y: y)
+                XCTAssertTrue(g > r && g > b, "pixel (\(x), \(y)) is green: \((r, g, b))")
+                greens.insert(g)
+            }
+        }
+        XCTAssertGreaterThan(greens.count, 5, "light varies around the rod's curve")
+    }
+
     func testResolutionIsValidated() {
         XCTAssertNoThrow(try SoftwareRenderer(width: 96, height: 72))
         XCTAssertNoThrow(try SoftwareRenderer(width: 320, height: 240))
