@@ -52,6 +52,8 @@ final class MuJoCoWorld {
 
     static func lastError() -> String { String(cString: vt_mj_error_text()) }
     static func lastWarning() -> String { String(cString: vt_mj_warning_text()) }
+    /// Errors MuJoCo raised on this thread outside any trap (it then carried on; the data is suspect).
+    static func untrappedErrorCount() -> Int { vt_mj_untrapped_error_count().pointee }
 
     private func trapped(_ what: String, _ fn: vt_mj_model_data_fn, _ d: UnsafeMutablePointer<mjData>) throws {
         if vt_mj_call_trapped(fn, model, d) != 0 {

@@ -34,6 +34,8 @@ public final class TabletopSim: Robot {
     var jointTarget: [Double] = []
     /// Set after a MuJoCo error or divergence: the data is no longer trustworthy until `reset`.
     private var failure: SimError?
+    /// The thread's count of untrapped MuJoCo errors when last checked.
+    private var untrappedErrorsSeen = MuJoCoWorld.untrappedErrorCount()
     /// Control ticks over the sim's whole life (never reset): camera frames carry it as their sequence number.
     private var lifetimeTicks: UInt64 = 0
     /// One renderer for all cameras (they share a resolution), and the scene drawn at the current tick.
@@ -201,6 +203,11 @@ public final class TabletopSim: Robot {
 
     /// MuJoCo resets the data itself on a bad qacc and only warns, so the warning counters are checked too.
     private func checkHealth() throws {
+        let untrapped = MuJoCoWorld.untrappedErrorCount()
+        if untrapped != untrappedErrorsSeen {
+            untrappedErrorsSeen = untrapped
+            throw SimError.mujoco("MuJoCo raised an error outside a trapped call: \(MuJoCoWorld.lastError())")
+        }
         for (w, what) in [(mjWARN_BADQACC, "bad qacc"), (mjWARN_BADQVEL, "bad qvel"), (mjWARN_BADQPOS, "bad qpos")]
         where world.warningCount(w) > 0 {
             throw SimError.diverged("MuJoCo warned: \(what) at t=\(time) s (\(MuJoCoWorld.lastWarning()))")

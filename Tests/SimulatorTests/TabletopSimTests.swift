@@ -156,3 +156,24 @@ final class TabletopSimTests: XCTestCase {
         XCTAssertGreaterThan(try sim.frame(camera: "front").sequence, wrist.sequence)
     }
 }
+
+/// MuJoCo's fatal errors come back as SimError through the shim's trap instead of exit().
+final class MuJoCoErrorTrapTests: XCTestCase {
+    func testMuJoCoErrorInsideStepThrowsAndTheProcessCarriesOn() throws {
+        // Use up MuJoCo's stack so its next mj_stackAlloc inside mj_step raises mju_error("... insufficient memory").
+        let world = try MuJoCoWorld(mjcf: """
+            <mujoco><worldbody><geom type="plane" size="1 1 0.1"/>
+              <body pos="0 0 0.1"><joint type="free"/><geom type="box" size="0.1 0.1 0.1"/></body>
+            </worldbody></mujoco>
+            """)
+        world.data.pointee.pstack = world.data.pointee.nstack - 1
+        XCTAssertThrowsError(try world.step()) { error in
+            guard case SimError.mujoco(let message) = error else { return XCTFail("expected .mujoco, got \(error)") }
+            XCTAssertTrue(message.contains("mj_step"), message)
+            XCTAssertTrue(message.lowercased().contains("stack") || message.lowercased().contains("memory"), message)
+        }
+        // Still alive, and a healthy model steps fine afterwards.
+        let sim = try TabletopSim(seed: 1)
+        XCTAssertNoThrow(try sim.send(.hold(gripper: 1)))
+    }
+}
