@@ -1,6 +1,113 @@
 import ArgumentParser
+import Foundation
+import Policy
+import RobotKit
+import Simulator
+import Supervisor
 
+/// `vlaterm run "INSTRUCTION"`: one supervised episode on the simulator without the TUI.
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run one supervised episode headless, with optional fault injection.")
-    func run() throws { try notYet("run", issue: 7) }
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one supervised episode headless, with optional fault injection.",
+        discussion: """
+        Builds the tabletop simulator (the target object is taken from the instruction when it names one, e.g. \
+        "red cube"), hands control to a policy under the same Supervisor and safety checks as the console, and \
+        reports the outcome, every exception raised (kind, time), interventions and commands sent. With nobody at \
+        the controls, an exception's takeover request escalates to a stop after --takeover-budget seconds (default 10) \
+        of simulated time. Exit status: 0 when the task succeeded, 1 otherwise, 2 for bad input.
+
+        Policies: expert (the simulator's scripted expert — privileged state, a stand-in for testing the loop), \
+        openpi://HOST:PORT, openvla://HOST:PORT (add +tls for wss/https). The built-in model is not available yet.
+
+        Faults (--inject KIND@SECONDS, repeatable): drop-object (the gripper slips open once), camera-freeze \
+        (images stop changing), policy-stall (inference takes twice the deadline), policy-nan (actions become NaN), \
+        gamepad-unplug (the input device disappears).
+
+        Example: vlaterm run "put the red cube in the bin" --policy expert --inject policy-nan@4 --json
+        """
+    )
+
+    @Argument(help: "The task in plain language.") var instruction: String
+    @Option(help: "expert, openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "expert"
+    @Option(help: "Seed of the tabletop layout.") var seed: UInt64 = 0
+    @Option(name: .customLong("inject"), help: "Fault to inject, KIND@SECONDS (repeatable).") var injections: [String] = []
+    @Option(help: "Give up after this many simulated seconds.") var maxSeconds = 60.0
+    @Option(help: "Seconds each inference may take before it counts as missed.") var inferenceTimeout = 1.0
+    @Option(help: "Seconds a takeover request may go unanswered before the stop.") var takeoverBudget = 10.0
+    @Option(help: "JSON mapping file for a remote policy (observation keys, image size, action adapter).") var mapping: String?
+    @Option(help: "Environment variable holding the API key for a remote policy.") var apiKeyEnv: String?
+    @Option(help: "PEM file of CA certificates for +tls links.") var caFile: String?
+    @Option(help: "OpenVLA: dataset statistics to un-normalise with (e.g. bridge_orig).") var unnormKey: String?
+    @Flag(help: "Allow a remote policy on a non-loopback host.") var allowRemote = false
+    @Flag(help: "Print one JSON object on stdout.") var json = false
+
+    func validate() throws {
+        guard maxSeconds.isFinite, maxSeconds > 0, maxSeconds <= 3600 else { throw ValidationError("--max-seconds must be in (0, 3600]") }
+        guard takeoverBudget.isFinite, takeoverBudget > 0, takeoverBudget <= 600 else { throw ValidationError("--takeover-budget must be in (0, 600]") }
+        guard inferenceTimeout.isFinite, inferenceTimeout > 0, inferenceTimeout <= 60 else { throw ValidationError("--inference-timeout must be in (0, 60]") }
+    }
+
+    func run() throws {
+        let faults: [InjectedFault]
+        let sim: TabletopSim
+        let chosen: Policy
+        do {
+            faults = try injections.map(InjectedFault.parse)
+            sim = try Self.makeSim(instruction: instruction, seed: seed)
+            chosen = try makePolicy(sim: sim)
+        } catch RunError.badInput(let m) {
+            note("vlaterm run: \(m)"); throw ExitStatus.badInput
+        } catch let e as PolicyError {
+            note("vlaterm run: \(e)"); throw ExitStatus.badInput
+        } catch {
+            note("vlaterm run: \(error)"); throw ExitStatus.jobFailed
+        }
+        var loop = HeadlessRun(sim: sim, policy: chosen, instruction: instruction, seed: seed, faults: faults, maxSeconds: maxSeconds)
+        loop.configuration.limits = sim.limits
+        loop.configuration.inferenceTimeout = inferenceTimeout
+        loop.configuration.takeoverBudget = takeoverBudget
+        let report: RunReport
+        do { report = try loop.run() } catch {
+            note("vlaterm run: the run failed: \(error)"); throw ExitStatus.jobFailed
+        }
+        if json { try printJSON(report) } else {
+            for line in report.log { note(line) }
+            note("\(report.outcome) after \(String(format: "%.1f", report.sim_seconds)) s (\(report.ticks) ticks): "
+                 + "\(report.commands_sent) commands (\(report.autonomy_commands) from the policy, \(report.interventions) interventions), "
+                 + "\(report.exceptions.count) exception(s), task \(report.success ? "succeeded" : "not done"), unsafe commands: \(report.unsafe_commands)")
+        }
+        if !report.success { throw ExitStatus.jobFailed }
+    }
+
+    /// The target object comes from the instruction when it names one the simulator knows ("red cube").
+    static func makeSim(instruction: String, seed: UInt64) throws -> TabletopSim {
+        let words = instruction.lowercased().split { !$0.isLetter }.map(String.init)
+        for (a, b) in zip(words, words.dropFirst()) where b == "cube" || b == "cylinder" {
+            if let sim = try? TabletopSim(seed: seed, task: TaskRequest(object: "\(a) \(b)", instruction: instruction)) { return sim }
+        }
+        return try TabletopSim(seed: seed, task: TaskRequest(instruction: instruction))
+    }
+
+    func makePolicy(sim: TabletopSim) throws -> Policy {
+        if policy == "expert" { return ExpertPolicy(sim: sim) }
+        guard policy.contains("://") else {
+            throw RunError.badInput("--policy '\(policy)': use expert, openpi://HOST:PORT or openvla://HOST:PORT (the built-in model is not available yet)")
+        }
+        var o = RemotePolicyOptions()
+        o.allowNonLoopback = allowRemote
+        o.caFile = caFile
+        o.unnormKey = unnormKey
+        if let env = apiKeyEnv {
+            guard let key = ProcessInfo.processInfo.environment[env], !key.isEmpty else {
+                throw RunError.badInput("--api-key-env \(env): the variable is not set")
+            }
+            o.apiKey = key
+        }
+        if let path = mapping {
+            let base: RemoteMapping = policy.hasPrefix("openvla") ? .openvlaBridge : .openpiLibero
+            o.mapping = try RemoteMapping.load(path: path, over: base)
+        }
+        return try RemotePolicies.make(url: policy, options: o)
+    }
 }
