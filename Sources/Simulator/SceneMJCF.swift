@@ -24,7 +24,7 @@ enum SceneMJCF {
         """
         <mujoco model="vlaterm-tabletop">
           <compiler angle="radian"/>
-          <option timestep="\(f(timestep))" integrator="Euler" cone="elliptic" impratio="5"/>
+          <option timestep="\(timestep)" integrator="Euler" cone="elliptic" impratio="5"/>
           <size njmax="600" nconmax="150"/>
           <default>
             <geom contype="1" conaffinity="3" friction="1 0.01 0.0005" solref="0.005 1" solimp="0.95 0.99 0.001"/>
@@ -144,7 +144,8 @@ enum SceneMJCF {
         """
     }
 
-    /// Fixed-point text: MJCF gets the same bytes for the same layout on every machine.
+    /// Fixed-point text: MJCF gets the same bytes for the same layout on every machine. (The timestep is written
+    /// with Swift's shortest round-trip form instead: it must be exact for ticks to fill whole control periods.)
     static func f(_ v: Double) -> String {
         let scaled = (v * 1_000_000).rounded()
         let negative = scaled < 0

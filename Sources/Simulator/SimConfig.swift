@@ -22,8 +22,12 @@ public struct SimConfig: Sendable, Equatable {
         self.maxSteps = maxSteps; self.limits = limits
     }
 
-    /// Physics steps per control tick.
-    public var substeps: Int { max(1, Int((1 / (controlRate * physicsTimestep)).rounded())) }
+    /// Physics steps per control tick: enough that each is no longer than `physicsTimestep`.
+    public var substeps: Int { max(1, Int((1 / (controlRate * physicsTimestep) - 1e-9).rounded(.up))) }
+
+    /// The timestep MuJoCo actually uses: `physicsTimestep` shortened so a whole number of steps fills one
+    /// control period exactly (30 Hz → 17 steps of 1.96 ms), so sim time never drifts from tick count / rate.
+    public var effectiveTimestep: Double { 1 / (controlRate * Double(substeps)) }
 
     public func validate() throws {
         guard controlRate.isFinite, (10...50).contains(controlRate) else {

@@ -11,6 +11,8 @@ public enum SimError: Error, CustomStringConvertible, Equatable {
     case badConfig(String)
     /// A TaskRequest names something the task family cannot build.
     case badTask(String)
+    /// An action that cannot be applied (non-finite component); nothing was applied.
+    case badAction(String)
     /// A camera name the sim does not have.
     case unknownCamera(String, available: [String])
 
@@ -21,6 +23,7 @@ public enum SimError: Error, CustomStringConvertible, Equatable {
         case .mujoco(let m): "MuJoCo error: \(m)"
         case .badConfig(let m): "bad simulator config: \(m)"
         case .badTask(let m): "bad task request: \(m)"
+        case .badAction(let m): "bad action: \(m)"
         case .unknownCamera(let n, let all): "no camera named \"\(n)\"; cameras are \(all.joined(separator: ", "))"
         }
     }

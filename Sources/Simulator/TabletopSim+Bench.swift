@@ -2,7 +2,7 @@
 
 extension TabletopSim {
     /// The MJCF of the current layout (to inspect the scene or load it elsewhere).
-    public var mjcf: String { SceneMJCF.xml(layout: layout, timestep: config.physicsTimestep) }
+    public var mjcf: String { SceneMJCF.xml(layout: layout, timestep: config.effectiveTimestep) }
 
     /// Benchmark only: `count` physics steps through the sim's own per-step path (gravity compensation,
     /// error trap), holding the current actuator targets. Time and state advance; `tick` does not.

@@ -56,7 +56,7 @@ public final class TabletopSim: Robot {
         cameras = SceneMJCF.cameraNames.map { CameraSpec(name: $0, width: config.cameraWidth, height: config.cameraHeight) }
         let family = try TaskFamilies.named(task?.family ?? "pick-place")
         let (layout, episode) = try family.sample(seed: seed, request: task)
-        let world = try MuJoCoWorld(mjcf: SceneMJCF.xml(layout: layout, timestep: config.physicsTimestep))
+        let world = try MuJoCoWorld(mjcf: SceneMJCF.xml(layout: layout, timestep: config.effectiveTimestep))
         self.family = family; self.layout = layout; self.episode = episode
         self.world = world
         self.index = try ArmIndex(world: world)
@@ -67,7 +67,7 @@ public final class TabletopSim: Robot {
     public func reset(seed: UInt64, task: TaskRequest? = nil) throws {
         let family = try TaskFamilies.named(task?.family ?? "pick-place")
         let (layout, episode) = try family.sample(seed: seed, request: task)
-        let world = try MuJoCoWorld(mjcf: SceneMJCF.xml(layout: layout, timestep: config.physicsTimestep))
+        let world = try MuJoCoWorld(mjcf: SceneMJCF.xml(layout: layout, timestep: config.effectiveTimestep))
         let index = try ArmIndex(world: world)
         self.family = family; self.layout = layout; self.episode = episode
         self.world = world; self.index = index
@@ -98,7 +98,7 @@ public final class TabletopSim: Robot {
     public func send(_ action: Action) throws {
         if let failure { throw failure }
         guard action.isFinite else {
-            throw SimError.badConfig("action \(action.vector) has a non-finite component; nothing was applied")
+            throw SimError.badAction("\(action.vector) has a non-finite component; nothing was applied")
         }
         let a = config.limits.clamp(action)
         var goal = commandedPosition + SIMD3(a.dx, a.dy, a.dz)

@@ -107,7 +107,9 @@ final class TabletopSimTests: XCTestCase {
         XCTAssertThrowsError(try sim.send(.hold(gripper: 1)), "a diverged sim must not keep stepping")
         try sim.reset(seed: 4)
         XCTAssertNoThrow(try sim.send(.hold(gripper: 1)))
-        XCTAssertThrowsError(try sim.send(Action(dx: .nan, gripper: 1)))
+        XCTAssertThrowsError(try sim.send(Action(dx: .nan, gripper: 1))) { error in
+            guard case SimError.badAction = error else { return XCTFail("expected badAction, got \(error)") }
+        }
     }
 
     func testConfigIsValidated() {
@@ -116,6 +118,16 @@ final class TabletopSimTests: XCTestCase {
         XCTAssertThrowsError(try TabletopSim(config: SimConfig(cameraWidth: 640, cameraHeight: 480), seed: 0))
         XCTAssertEqual(SimConfig(controlRate: 50).substeps, 10)
         XCTAssertEqual(SimConfig().substeps, 25)
+        XCTAssertEqual(SimConfig().effectiveTimestep, 0.002, accuracy: 1e-15)
+        XCTAssertEqual(SimConfig(controlRate: 30).substeps, 17)
+        XCTAssertLessThanOrEqual(SimConfig(controlRate: 30).effectiveTimestep, 0.002)
+    }
+
+    func testSimTimeTracksTicksAtAnyControlRate() throws {
+        let sim = try TabletopSim(config: SimConfig(controlRate: 30), seed: 2)
+        for _ in 0..<30 { try sim.send(.hold(gripper: 1)) }
+        XCTAssertEqual(sim.time, 1.0, accuracy: 1e-9, "30 ticks at 30 Hz are one simulated second")
+        XCTAssertEqual(sim.tick, 30)
     }
 
     func testStateAndSceneViews() throws {
