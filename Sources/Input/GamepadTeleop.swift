@@ -38,8 +38,6 @@ public final class GamepadTeleop {
     private var lastFrame: GamepadFrame?
     private var mapped = MappedControls()
     private var problem: String?
-    /// Frames dropped by SYN_DROPPED handling or superseded before a tick (for the benchmark and tests).
-    public private(set) var framesSeen = 0
 
     /// `keymap` forces one keymap (e.g. `--keymap FILE`); otherwise the library picks per device.
     public init(source: GamepadEventSource, library: KeymapLibrary, keymap: Keymap? = nil) {
@@ -77,7 +75,6 @@ public final class GamepadTeleop {
                 machine.deviceLost()
             }
         case .frame(let f):
-            framesSeen += 1
             lastFrame = f
             guard let keymap, let device else { return }
             mapped = keymap.map(f, device: device)
