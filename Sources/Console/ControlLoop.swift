@@ -35,10 +35,17 @@ public final class ControlLoop: @unchecked Sendable {
     /// Asks the loop to stop and waits (bounded) for the current tick to finish.
     public func stop(timeout: Double = 2) {
         lock.lock(); stopFlag = true; lock.unlock()
+        waitUntilFinished(timeout: timeout)
+    }
+
+    /// Waits (bounded) until the loop thread has ended, e.g. after a failure; true when it has.
+    @discardableResult
+    public func waitUntilFinished(timeout: Double) -> Bool {
         done.lock()
+        defer { done.unlock() }
         let deadline = Date(timeIntervalSinceNow: timeout)
         while !finished && thread != nil { if !done.wait(until: deadline) { break } }
-        done.unlock()
+        return finished
     }
 
     private var shouldStop: Bool { lock.lock(); defer { lock.unlock() }; return stopFlag }

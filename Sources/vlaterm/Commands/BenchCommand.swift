@@ -6,6 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: simulator, renderer, blitters, input latency, tensor engine.",
-        subcommands: [BenchRenderCommand.self, BenchInputCommand.self, BenchSimCommand.self, BenchRecordCommand.self, BenchSupervisorCommand.self, BenchRemoteCommand.self]
+        subcommands: [BenchRenderCommand.self, BenchInputCommand.self, BenchSimCommand.self, BenchRecordCommand.self,
+                      BenchSupervisorCommand.self, BenchRemoteCommand.self, BenchBlitCommand.self, BenchConsoleCommand.self]
     )
 }
