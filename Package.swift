@@ -46,7 +46,7 @@ let package = Package(
 
         // Tests. Fixtures and snapshots live beside each test target and are found through #filePath.
         .testTarget(name: "RobotKitTests", dependencies: ["RobotKit"]),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit", "Episodes"]),   // Episodes: reads the MCAP a headless run records
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),

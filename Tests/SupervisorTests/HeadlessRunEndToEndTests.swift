@@ -1,4 +1,6 @@
+import Episodes
 import Foundation
+import RobotKit
 import XCTest
 
 /// `vlaterm run` on the real binary and the MuJoCo simulator: a clean run succeeds; every injected fault raises its
@@ -7,13 +9,13 @@ final class HeadlessRunEndToEndTests: XCTestCase {
     static let vlaterm = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/vlaterm").path
 
-    func run(_ args: [String]) throws -> (Int32, [String: Any]) {
+    func run(_ args: [String], instruction: String = "put the red cube in the bin") throws -> (Int32, [String: Any]) {
         guard FileManager.default.isExecutableFile(atPath: Self.vlaterm) else {
             throw XCTSkip("\(Self.vlaterm) not built (swift build builds it)")
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.vlaterm)
-        p.arguments = ["run", "put the red cube in the bin", "--json", "--takeover-budget", "1", "--max-seconds", "20"] + args
+        p.arguments = ["run", instruction, "--json", "--takeover-budget", "1", "--max-seconds", "20"] + args
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -46,6 +48,29 @@ final class HeadlessRunEndToEndTests: XCTestCase {
             XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0, "\(fault): the exception holds the robot")
             XCTAssertEqual(status, 1, fault)
         }
+    }
+
+    /// Issue 7: grab the stick mid-run (an evemu recording of a DualShock 4: deadman + stick at 0.5 s into the replay,
+    /// which starts 1 s into the run), and find the correction in the recorded episode.
+    func testATakeoverFromAnEvemuReplayIsRecordedAsIntervention() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let replay = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("InputTests/Fixtures/dualshock4.evemu").path
+        let (_, r) = try run(["--gamepad-replay", replay, "--gamepad-replay-start", "1", "--record", "takeover", "--root", root])
+        XCTAssertGreaterThan(r["interventions"] as? Int ?? 0, 0)
+        let episode = try EpisodeReader.read(path: root + "/takeover/episode-000000.mcap")
+        let flagged = episode.steps.filter(\.intervention)
+        XCTAssertEqual(flagged.count, r["interventions"] as? Int, "every human step during the run is flagged")
+        XCTAssertTrue(flagged.allSatisfy { $0.source == .teleop })
+        guard let first = episode.steps.firstIndex(where: \.intervention) else { return XCTFail("no intervention step recorded") }
+        XCTAssertGreaterThan(first, 10, "the policy drove first")
+        XCTAssertTrue(episode.steps[..<first].allSatisfy { $0.source == .autonomy || $0.source == .none })
+        XCTAssertTrue(episode.steps[..<first].contains { $0.source == .autonomy })
+        // Bumpless: the first human step moves by at most one tick's limit from where the policy left the arm.
+        XCTAssertLessThanOrEqual(abs(episode.steps[first].action.dx), 0.02 + 1e-12)
+        XCTAssertEqual(episode.steps[first].action.gripper, episode.steps[first - 1].action.gripper, accuracy: 1e-9,
+                       "the gripper does not jump when the human takes over")
     }
 
     func testBadInjectionIsBadInput() throws {

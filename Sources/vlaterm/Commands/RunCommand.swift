@@ -1,5 +1,7 @@
 import ArgumentParser
+import Episodes
 import Foundation
+import Input
 import Policy
 import RobotKit
 import Simulator
@@ -40,10 +42,18 @@ struct RunCommand: ParsableCommand {
     @Option(help: "PEM file of CA certificates for +tls links.") var caFile: String?
     @Option(help: "OpenVLA: dataset statistics to un-normalise with (e.g. bridge_orig).") var unnormKey: String?
     @Flag(help: "Allow a remote policy on a non-loopback host.") var allowRemote = false
+    @Option(help: "Replay an evemu recording as the gamepad (deadman + stick takes over, as in the console).") var gamepadReplay: String?
+    @Option(help: "Simulated second at which the gamepad replay starts.") var gamepadReplayStart = 0.0
+    @Option(help: "Record the run as an episode of this session (steps flagged intervention while a human drove).") var record: String?
+    @Option(help: "Folder holding the sessions.") var root = "sessions"
     @Flag(help: "Print one JSON object on stdout.") var json = false
 
     func validate() throws {
         guard maxSeconds.isFinite, maxSeconds > 0, maxSeconds <= 3600 else { throw ValidationError("--max-seconds must be in (0, 3600]") }
+        guard gamepadReplayStart.isFinite, gamepadReplayStart >= 0 else { throw ValidationError("--gamepad-replay-start must be ≥ 0") }
+        if let gamepadReplay, !FileManager.default.isReadableFile(atPath: gamepadReplay) {
+            throw ValidationError("--gamepad-replay: cannot read '\(gamepadReplay)'")
+        }
         guard takeoverBudget.isFinite, takeoverBudget > 0, takeoverBudget <= 600 else { throw ValidationError("--takeover-budget must be in (0, 600]") }
         guard inferenceTimeout.isFinite, inferenceTimeout > 0, inferenceTimeout <= 60 else { throw ValidationError("--inference-timeout must be in (0, 60]") }
     }
@@ -52,10 +62,15 @@ struct RunCommand: ParsableCommand {
         let faults: [InjectedFault]
         let sim: TabletopSim
         let chosen: Policy
+        var pad: GamepadTeleop?
         do {
             faults = try injections.map(InjectedFault.parse)
             sim = try Self.makeSim(instruction: instruction, seed: seed)
             chosen = try makePolicy(sim: sim)
+            if let gamepadReplay {
+                let library = KeymapLibrary.load(shipped: KeymapLibrary.shippedDirectory())
+                pad = try GamepadSelection(gamepad: nil, replay: gamepadReplay).makeTeleop(library: library)
+            }
         } catch RunError.badInput(let m) {
             note("vlaterm run: \(m)"); throw ExitStatus.badInput
         } catch let e as PolicyError {
@@ -67,9 +82,31 @@ struct RunCommand: ParsableCommand {
         loop.configuration.limits = sim.limits
         loop.configuration.inferenceTimeout = inferenceTimeout
         loop.configuration.takeoverBudget = takeoverBudget
+        loop.pad = pad
+        loop.padStart = gamepadReplayStart
+        var recorder: SessionRecorder?
+        if let record {
+            do {
+                let store = try SessionStore.openOrCreate(root: root, name: record, robot: sim.name, cameras: sim.cameras, fps: sim.controlRate)
+                let r = SessionRecorder(session: store, capacity: 256)
+                r.startEpisode(instruction: instruction, seed: seed, facts: ["source": "vlaterm run", "policy": chosen.name])
+                loop.onStep = { obs, action, source, intervention in
+                    r.record(obs, action: action, source: source, intervention: intervention, waitIfFull: true)
+                }
+                recorder = r
+            } catch {
+                note("vlaterm run: --record \(record): \(error)"); throw ExitStatus.badInput
+            }
+        }
         let report: RunReport
         do { report = try loop.run() } catch {
             note("vlaterm run: the run failed: \(error)"); throw ExitStatus.jobFailed
+        }
+        if let recorder {
+            recorder.finishEpisode(outcome: report.success ? .success : .failure, note: "supervisor outcome: \(report.outcome)")
+            recorder.drain()
+            recorder.close()
+            if let err = recorder.currentStats.lastError { note("vlaterm run: recording failed: \(err)"); throw ExitStatus.jobFailed }
         }
         if json { try printJSON(report) } else {
             for line in report.log { note(line) }

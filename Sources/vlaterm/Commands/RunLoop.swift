@@ -3,6 +3,7 @@
 // the simulator's clock plus the time inference took, so a slow policy misses its deadline exactly as it would
 // live, while the sim stays paused during inference (runs are reproducible).
 import Foundation
+import Input
 import Policy
 import RobotKit
 import Simulator
@@ -77,6 +78,11 @@ struct HeadlessRun {
     let faults: [InjectedFault]
     let maxSeconds: Double
     var configuration = SupervisorConfiguration()
+    /// An evemu replay (or live pad) driving TeleopCommands into the supervisor, from `padStart` seconds on.
+    var pad: GamepadTeleop?
+    var padStart = 0.0
+    /// Called with every step that reaches the robot (observation, action, source, intervention) — the recorder.
+    var onStep: ((Observation, Action, CommandSource, Bool) -> Void)?
 
     func run() throws -> RunReport {
         let clock = ManualClock(0)
@@ -127,6 +133,15 @@ struct HeadlessRun {
             }
             let active = { (k: InjectedFault.Kind) in faults.enumerated().contains { fired.contains($0.offset) && $0.element.kind == k } }
 
+            // The human's pad, polled like the console's control thread does.
+            if let pad, t >= padStart {
+                let wasLost = pad.status == .lost
+                let tick = pad.poll(now: t - padStart)
+                if let c = tick.action.command { absorb(sup.teleop(c)) }
+                for e in tick.events { absorb(sup.operatorEvent(e)) }
+                if pad.status == .lost && !wasLost { absorb(sup.inputDeviceLost("gamepad: \(pad.view.problem ?? "device gone")")) }
+            }
+
             var obs = try sim.observe(time: t)
             if active(.cameraFreeze) {
                 // The camera keeps sending (sequence advances) but the picture no longer changes.
@@ -145,10 +160,13 @@ struct HeadlessRun {
             absorb(out)
             report.ticks += 1
             var sent: Action?
+            var sentSource = CommandSource.none, sentIntervention = false
             for a in out {
                 switch a {
                 case .send(let action, let source, let intervention):
                     sent = action
+                    sentSource = source
+                    sentIntervention = intervention
                     report.commands_sent += 1
                     if report.exceptions.contains(where: { $0.kind != SupervisorException.stepBeyondLimits.rawValue }) {
                         report.commands_after_first_exception += 1
@@ -163,6 +181,7 @@ struct HeadlessRun {
             if let s = sent, !(s.isFinite && sim.limits.contains(s)) { report.unsafe_commands += 1 }
             if forceOpenTicks > 0 { toRobot.gripper = 1; forceOpenTicks -= 1 }   // the injected slip: the gripper opens for 0.3 s
             try sim.send(toRobot)
+            onStep?(obs, toRobot, sentSource, sentIntervention)
             clock.advance(by: dt)
 
             // Inference, synchronously; its duration is charged to the supervisor's clock.
