@@ -51,18 +51,24 @@ extension Tensor {
         precondition(g.oh >= 1 && g.ow >= 1, "conv2d: kernel \(weight.shape) larger than padded input \(shape)")
         if let bias { precondition(bias.shape == [oc], "conv2d: bias \(bias.shape) should be [\(oc)]") }
         let x = self
-        var col = [Float](repeating: 0, count: g.ckk * g.l)
+        // Keep every image's column matrix for backward when training and it is not too big (≤ 64 MB);
+        // otherwise backward rebuilds them (im2col is cheap next to the sgemms at that size).
+        let keep = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
+            && b * g.ckk * g.l <= 16 << 20
+        var col = [Float](repeating: 0, count: g.ckk * g.l * (keep ? b : 1))
         let out = Tensor.filled(b * oc * g.l) { o in col.wp { cp in x.data.rp { xp in weight.data.rp { wp in
-            if let bias { bias.data.rp { bp in conv2d_forward(o, xp, wp, bp, b: b, oc: oc, g, col: cp) } }
-            else { conv2d_forward(o, xp, wp, nil, b: b, oc: oc, g, col: cp) }
+            if let bias { bias.data.rp { bp in conv2d_forward(o, xp, wp, bp, b: b, oc: oc, g, col: cp, keepColumns: keep) } }
+            else { conv2d_forward(o, xp, wp, nil, b: b, oc: oc, g, col: cp, keepColumns: keep) }
         } } } }
+        let saved = keep ? col : []
         return Tensor.result(shape: [b, oc, g.oh, g.ow], data: out, parents: [x, weight] + (bias.map { [$0] } ?? [])) { out in
             guard let grad = out.grad else { return }
-            var col = [Float](repeating: 0, count: g.ckk * g.l)
+            var scratch = [Float](repeating: 0, count: g.ckk * g.l)
             Tensor.withGrads([x, weight, bias]) { d in
-                col.wp { cp in grad.rp { gp in x.data.rp { xp in weight.data.rp { wp in
-                    conv2d_backward(dx: d[0], dweight: d[1], dbias: d[2], dout: gp, x: xp, weight: wp, b: b, oc: oc, g, col: cp)
-                } } } }
+                scratch.wp { cp in grad.rp { gp in x.data.rp { xp in weight.data.rp { wp in saved.rp { sp in
+                    conv2d_backward(dx: d[0], dweight: d[1], dbias: d[2], dout: gp, x: xp, weight: wp, b: b, oc: oc, g,
+                                    col: cp, savedColumns: keep ? sp : nil)
+                } } } } }
             }
         }
     }

@@ -40,10 +40,22 @@ extension Tensor {
         accumulateGrad { buf in body(buf.baseAddress ?? emptyStandIn) }
     }
 
-    /// Gives a kernel one zeroed scratch gradient per tensor (nil for tensors that want none), then adds each
-    /// scratch into that tensor's `grad`. Scratch buffers keep the kernel's outputs distinct even when one
-    /// tensor is several inputs of the op (x * x, attention(q: x, k: x, v: x)).
+    /// Gives a kernel the gradient buffers of `tensors` (nil for tensors that want none) to accumulate into.
+    /// When one tensor is several inputs of the op (x * x, attention(q: x, k: x, v: x)) each input gets its
+    /// own zeroed scratch buffer instead, added into `grad` afterwards, so the kernel never writes one buffer
+    /// through two pointers (and Swift's exclusivity rules hold).
     static func withGrads(_ tensors: [Tensor?], _ body: ([UnsafeMutablePointer<Float>?]) -> Void) {
+        let wanting = tensors.compactMap { $0 }.filter(\.requiresGrad)
+        if Set(wanting.map(ObjectIdentifier.init)).count == wanting.count {
+            for t in wanting where t.grad == nil { t.grad = [Float](repeating: 0, count: t.count) }
+            func nest(_ i: Int, _ acc: [UnsafeMutablePointer<Float>?]) {
+                if i == tensors.count { body(acc); return }
+                guard let t = tensors[i], t.requiresGrad else { nest(i + 1, acc + [nil]); return }
+                t.grad!.wp { p in nest(i + 1, acc + [p]) }
+            }
+            nest(0, [])
+            return
+        }
         let scratch: [UnsafeMutablePointer<Float>?] = tensors.map { t in
             guard let t, t.requiresGrad else { return nil }
             let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, t.count))

@@ -7,6 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks: simulator, renderer, blitters, input latency, tensor engine.",
         subcommands: [BenchRenderCommand.self, BenchInputCommand.self, BenchSimCommand.self, BenchRecordCommand.self,
-                      BenchSupervisorCommand.self, BenchRemoteCommand.self, BenchBlitCommand.self, BenchConsoleCommand.self]
+                      BenchSupervisorCommand.self, BenchRemoteCommand.self, BenchBlitCommand.self, BenchConsoleCommand.self,
+                      BenchTensorCommand.self, BenchEmbedCommand.self]
     )
 }
