@@ -29,11 +29,14 @@ struct BenchTensorCommand: ParsableCommand {
         var linear_128x384x1536_ms: Double
         var mlp_train_step_ms: Double
         var conv_train_step_ms: Double
+        var mlp_train_step_cpu_ms: Double
+        var conv_train_step_cpu_ms: Double
     }
     struct Peer: Codable {
         var peer: String
         var threads: Int
         var sgemm_512_ms: Double, linear_128x384x1536_ms: Double, mlp_train_step_ms: Double, conv_train_step_ms: Double
+        var mlp_train_step_cpu_ms: Double, conv_train_step_cpu_ms: Double
     }
     struct Report: Codable { var threads: Int; var runs: Int; var vlaterm: Times; var peer: Peer?; var ratios: [String: Double]? }
 
@@ -42,7 +45,8 @@ struct BenchTensorCommand: ParsableCommand {
     }
 
     func run() throws {
-        let n = threads.map { BLASThreads.set($0) } ?? BLASThreads.configureForTraining()
+        var n = BLASThreads.configureForTraining()
+        if let threads { n = BLASThreads.set(threads) }
         var rng = SeededGenerator(seed: 1)  // fast and deterministic: setup cost stays out of the way
         func randn(_ shape: [Int]) -> Tensor { Tensor.normal(shape, std: 1, using: &rng, requiresGrad: false) }
 
@@ -52,17 +56,19 @@ struct BenchTensorCommand: ParsableCommand {
         let linear = BenchTiming.medianMs(runs: runs * 10) { _ = withNoGrad { x.linear(weight: w, bias: bias) } }
 
         let mlp = MLP(&rng), xm = randn([64, 64]), ym = randn([64, 8])
-        let mlpStep = BenchTiming.medianMs(runs: runs * 4) { mlp.step(xm, ym) }
+        let (mlpStep, mlpCPU) = BenchTiming.medians(runs: runs * 4) { mlp.step(xm, ym) }
         let conv = ConvNet(&rng), xc = randn([32, 3, 64, 64]), yc = randn([32, 14])
-        let convStep = BenchTiming.medianMs(runs: runs) { conv.step(xc, yc) }
+        let (convStep, convCPU) = BenchTiming.medians(runs: runs) { conv.step(xc, yc) }
 
-        let mine = Times(sgemm_512_ms: sgemm, linear_128x384x1536_ms: linear, mlp_train_step_ms: mlpStep, conv_train_step_ms: convStep)
+        let mine = Times(sgemm_512_ms: sgemm, linear_128x384x1536_ms: linear, mlp_train_step_ms: mlpStep, conv_train_step_ms: convStep,
+                         mlp_train_step_cpu_ms: mlpCPU, conv_train_step_cpu_ms: convCPU)
         let peer = python.flatMap {
             BenchTiming.runPeer($0, script: "Benchmarks/python/bench_tensor.py", args: ["--runs", "\(runs)", "--threads", "\(n)"], as: Peer.self)
         }
         let ratios = peer.map { p in
             ["sgemm_512": sgemm / p.sgemm_512_ms, "linear_128x384x1536": linear / p.linear_128x384x1536_ms,
-             "mlp_train_step": mlpStep / p.mlp_train_step_ms, "conv_train_step": convStep / p.conv_train_step_ms]
+             "mlp_train_step": mlpStep / p.mlp_train_step_ms, "conv_train_step": convStep / p.conv_train_step_ms,
+             "mlp_train_step_cpu": mlpCPU / p.mlp_train_step_cpu_ms, "conv_train_step_cpu": convCPU / p.conv_train_step_cpu_ms]
         }
         let report = Report(threads: n, runs: runs, vlaterm: mine, peer: peer, ratios: ratios)
         if json { try printJSON(report); return }
@@ -72,7 +78,10 @@ struct BenchTensorCommand: ParsableCommand {
             ("sgemm 512³", sgemm, peer?.sgemm_512_ms), ("linear 128×384→1536", linear, peer?.linear_128x384x1536_ms),
             ("MLP train step (b64)", mlpStep, peer?.mlp_train_step_ms), ("conv train step (b32)", convStep, peer?.conv_train_step_ms),
         ]
-        for (name, v, p) in rows {
+        let cpuRows: [(String, Double, Double?)] = [
+            ("MLP step, CPU time", mlpCPU, peer?.mlp_train_step_cpu_ms), ("conv step, CPU time", convCPU, peer?.conv_train_step_cpu_ms),
+        ]
+        for (name, v, p) in rows + cpuRows {
             note("  \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(f(v))" + (p.map { "   torch \(f($0))   ratio \(String(format: "%.2f", v / $0))" } ?? ""))
         }
     }
