@@ -22,7 +22,6 @@ public struct ScriptedExpert {
     /// Heights of the end-effector site (metres above the table).
     public var hoverHeight = 0.13
     public var carryHeight = 0.17
-    public var releaseHeight = 0.06
     /// Cruise speed (m/s) and proportional gain per tick.
     public var speed = 0.30
     public var gain = 0.7
@@ -42,11 +41,14 @@ public struct ScriptedExpert {
         let ee = sim.state().endEffector
         let poses = sim.objectPoses()
         guard let target = poses[sim.episode.target], let spec = sim.layout.object(named: sim.episode.target),
-              let bin = sim.layout.container(named: sim.episode.container) else {
+              let place = sim.family.placeGoal(sim) else {
             phase = .done
             return .hold(gripper: 1)
         }
         let o = target.position
+        // Where the hand must be for the object (not the hand) to reach the place goal: the grasp is never
+        // perfectly centred, so carry the measured hand-to-object offset along.
+        let inHand = ee.position - o
         switch phase {
         case .approach:
             // Chosen once per attempt. Each retry turns the grasp a quarter turn: for a cube the other pair of
@@ -75,13 +77,15 @@ public struct ScriptedExpert {
             else if abs(goal.z - ee.position.z) < 0.01 { enter(.carry) }
             return move(sim, from: ee, to: goal, yaw: graspYaw ?? ee.yaw, gripper: 0)
         case .carry:
-            let goal = SIMD3(bin.x, bin.y, carryHeight)
+            let goal = SIMD3(place.x + inHand.x, place.y + inHand.y, carryHeight)
             if !sim.isTargetGrasped() { retry() }
-            else if horizontal(goal - ee.position) < 0.01 { enter(.lower) }
+            else if horizontal(goal - ee.position) < 0.006 { enter(.lower) }
             return move(sim, from: ee, to: goal, yaw: graspYaw ?? ee.yaw, gripper: 0)
         case .lower:
-            let goal = SIMD3(bin.x, bin.y, releaseHeight)
-            if abs(goal.z - ee.position.z) < 0.01 { enter(.release) }
+            let goal = place + inHand
+            if !sim.isTargetGrasped() { retry() }
+            else if abs(goal.z - ee.position.z) < 0.006, horizontal(goal - ee.position) < 0.006 { enter(.release) }
+            else if phaseTicks > 60 { enter(.release) }   // resting on something already: let go there
             return move(sim, from: ee, to: goal, yaw: graspYaw ?? ee.yaw, gripper: 0)
         case .release:
             if phaseTicks >= 8 { enter(.retreat) }

@@ -41,10 +41,12 @@ public protocol TaskFamily: Sendable {
     func sample(seed: UInt64, request: TaskRequest?) throws -> (SceneLayout, TaskEpisode)
     /// Whether the episode's goal holds in the sim's current state.
     func isSuccess(_ sim: TabletopSim) -> Bool
+    /// Where the target's centre should be when the gripper lets go (privileged; used by the scripted expert).
+    func placeGoal(_ sim: TabletopSim) -> SIMD3<Double>?
 }
 
 public enum TaskFamilies {
-    public static let all: [any TaskFamily] = [PickPlaceTask()]
+    public static let all: [any TaskFamily] = [PickPlaceTask(), StackTask()]
     public static var names: [String] { all.map(\.name) }
 
     public static func named(_ name: String) throws -> any TaskFamily {
@@ -125,6 +127,12 @@ public struct PickPlaceTask: TaskFamily {
             && p.z > 0
             && sim.objectSpeed(sim.episode.target) < 0.05
             && !sim.isTouchingTarget()
+    }
+
+    /// Over the middle of the bin, low enough that the object drops a couple of centimetres, not tumbles.
+    public func placeGoal(_ sim: TabletopSim) -> SIMD3<Double>? {
+        guard let bin = sim.layout.container(named: sim.episode.container) else { return nil }
+        return SIMD3(bin.x, bin.y, 0.06)
     }
 
     /// "red cube" → (red, cube).

@@ -75,3 +75,33 @@ final class PickPlaceTests: XCTestCase {
         XCTAssertTrue(counts.isSubset(of: Set(3...6)) && counts.count >= 3)
     }
 }
+
+/// The `stack` family: same table, different goal, same expert.
+final class StackTaskTests: XCTestCase {
+    func testExpertStacksAndTheSuccessPredicateTracksIt() throws {
+        let sim = try TabletopSim(seed: 0, task: TaskRequest(family: "stack"))
+        for seed: UInt64 in [4, 1002] {
+            try sim.reset(seed: seed, task: TaskRequest(family: "stack"))
+            XCTAssertEqual(sim.episode.family, "stack")
+            XCTAssertTrue(sim.episode.container.hasSuffix("cube"), sim.episode.container)
+            XCTAssertFalse(sim.isSuccess(), "nothing is stacked at the start")
+            var expert = ScriptedExpert()
+            while !sim.isSuccess(), sim.tick < sim.config.maxSteps { try sim.send(expert.action(for: sim)) }
+            XCTAssertTrue(sim.isSuccess(), "seed \(seed): \(sim.episode.instruction), expert ended in \(expert.phase)")
+            let poses = sim.objectPoses()
+            let top = try XCTUnwrap(poses[sim.episode.target]).position
+            let base = try XCTUnwrap(poses[sim.episode.container]).position
+            XCTAssertGreaterThan(top.z, base.z + 0.03, "the target sits on the base cube")
+        }
+    }
+
+    func testStackRequestsAreValidated() throws {
+        let sim = try TabletopSim(seed: 3, task: TaskRequest(family: "stack", object: "red cylinder", container: "green cube"))
+        XCTAssertEqual(sim.episode.target, "red cylinder")
+        XCTAssertEqual(sim.episode.container, "green cube")
+        XCTAssertTrue(sim.episode.instruction.contains("red cylinder") && sim.episode.instruction.contains("green cube"))
+        XCTAssertThrowsError(try TabletopSim(seed: 3, task: TaskRequest(family: "stack", container: "green cylinder")))
+        XCTAssertThrowsError(try TabletopSim(seed: 3, task: TaskRequest(family: "stack", object: "red cube", container: "red cube")))
+        XCTAssertEqual(TaskFamilies.names, ["pick-place", "stack"])
+    }
+}
