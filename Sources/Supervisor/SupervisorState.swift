@@ -55,7 +55,7 @@ struct SupervisorState: Sendable {
         }
         lastPosition = s.endEffector
         if let r = request, now - r.since >= config.takeoverBudget {
-            let secs = Int(config.takeoverBudget.rounded())
+            let secs = fmt(config.takeoverBudget)
             enterStop("takeover request (\(r.exception.label)) unanswered for \(secs) s", now: now, into: &out)
             out.append(.alert(SupervisorAlert(exception: .takeoverUnanswered, message:
                 "E-STOP: nobody answered the takeover request (\(r.exception.label)) within \(secs) s",
