@@ -164,6 +164,22 @@ final class RenderTests: XCTestCase {
         XCTAssertLessThan(row[row.count - 1], 180, "the rim turns away from the light")
     }
 
+    func testSmallRoundShapesUseTheCoarseMesh() throws {
+        let renderer = try SoftwareRenderer(width: 96, height: 72)
+        func trianglesDrawn(radius: Double) -> Int {
+            let ball = RenderGeom(shape: .sphere(radius: radius), position: SIMD3(0, 0, -2), rotation: Self.identity,
+                                  rgba: SIMD4(1, 1, 1, 1))
+            _ = renderer.render(geoms: [ball], camera: Self.forward)
+            return renderer.lastTriangleCount
+        }
+        // f ≈ 62.4 px: radius 0.05 m at 2 m is ~1.6 px (coarse), 0.5 m is ~15.6 px (fine). Back faces are culled,
+        // so about half of each mesh reaches the rasteriser.
+        let small = trianglesDrawn(radius: 0.05), large = trianglesDrawn(radius: 0.5)
+        XCTAssertLessThanOrEqual(small, UnitMeshes.coarseSphere.triangleCount)
+        XCTAssertGreaterThan(large, UnitMeshes.coarseSphere.triangleCount)
+        XCTAssertLessThanOrEqual(large, UnitMeshes.sphere.triangleCount)
+    }
+
     func testDeterministicAcrossRendersAndRenderers() throws {
         let geoms = Self.mixedScene()
         let camera = try XCTUnwrap(RenderCamera.lookingAt(SIMD3(0, 0, 0.1), from: SIMD3(1.2, -0.9, 0.9), fovy: 50,

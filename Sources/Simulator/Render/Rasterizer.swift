@@ -173,12 +173,16 @@ private struct Edge {
     /// Shrinks [lo, hi] (pixel columns, kept within the bounding box) to the columns whose centres may satisfy
     /// `a * (x + 0.5) + row >= 0`, give or take one pixel.
     @inline(__always) func narrow(_ row: Double, _ lo: inout Double, _ hi: inout Double) {
+        // Column x is a candidate when a * (x + 0.5) + row >= 0. Integer truncation stands in for floor/ceil
+        // (a libm call per edge and row otherwise): each branch only sees t >= lo - 1 >= -1, where truncating
+        // plus one pixel of slack is never tighter than the exact bound. NaN fails every comparison: no change.
+        let t = -row / a - 0.5
         if a > 0 {
-            let x = (-row / a - 0.5).rounded(.down) - 1
-            if x > lo { lo = min(x, hi + 1) }
+            // x >= t
+            if t > hi + 1 { lo = hi + 1 } else if t > lo + 1 { lo = Double(Int(t)) - 1 }
         } else if a < 0 {
-            let x = (-row / a - 0.5).rounded(.up) + 1
-            if x < hi { hi = max(x, lo - 1) }
+            // x <= t
+            if t < lo - 1 { hi = lo - 1 } else if t < hi - 1 { hi = min(hi, Double(Int(t)) + 2) }
         } else if row < 0 {
             hi = lo - 1
         }

@@ -65,8 +65,7 @@ public final class SoftwareRenderer {
         self.height = height
         depth = .allocate(capacity: width * height)
         depth.initialize(repeating: 0, count: width * height)
-        let meshes = [UnitMeshes.plane, UnitMeshes.box, UnitMeshes.sphere, UnitMeshes.cylinder, UnitMeshes.capsule]
-        vertexCapacity = meshes.map(\.positions.count).max() ?? 0
+        vertexCapacity = UnitMeshes.all.map(\.positions.count).max() ?? 0
         cameraSpace = .allocate(capacity: vertexCapacity)
         cameraSpace.initialize(repeating: .zero, count: vertexCapacity)
         projected = .allocate(capacity: vertexCapacity)
@@ -122,7 +121,7 @@ public final class SoftwareRenderer {
     private func draw(_ geom: RenderGeom, view: CameraView, toLight: SIMD3<Double>, light: RenderLight,
                       target: RasterTarget) {
         guard geom.rgba.w > 0, geom.rotation.count == 9 else { return }   // MuJoCo's invisible geoms have alpha 0
-        let (mesh, scale, offsetScale) = Self.meshAndScale(geom.shape)
+        var (mesh, scale, offsetScale) = Self.meshAndScale(geom.shape, coarse: false)
         // Zero, negative or non-finite sizes: nothing sensible to draw (and normals would divide by zero).
         guard scale.x > 0, scale.y > 0, scale.z > 0, (scale * scale).sum().isFinite, offsetScale.isFinite else { return }
         // Geom frame → camera frame: rotation columns, then per-axis scale folded in.
@@ -135,6 +134,10 @@ public final class SoftwareRenderer {
         let largestScale = max(abs(scale.x), abs(scale.y), abs(scale.z))
         let radius = mesh.boundingRadius * largestScale + abs(offsetScale)
         guard view.sphereMayBeVisible(centre: origin, radius: radius, near: near) else { return }
+        // A round shape only a few pixels across gets the coarse mesh (same look, a quarter of the triangles).
+        if let round = Self.roundRadius(geom.shape), view.focal * round < Self.coarseBelowPixels * (near - origin.z) {
+            (mesh, scale, offsetScale) = Self.meshAndScale(geom.shape, coarse: true)
+        }
 
         let cx = gx * scale.x, cy = gy * scale.y, cz = gz * scale.z, oz = gz * offsetScale
         let colour = SIMD3(min(max(geom.rgba.x, 0), 1), min(max(geom.rgba.y, 0), 1), min(max(geom.rgba.z, 0), 1))
@@ -220,8 +223,20 @@ public final class SoftwareRenderer {
         }
     }
 
+    /// Round shapes whose radius projects to fewer pixels than this (at their centre's depth) use the coarse mesh:
+    /// an 8-gon of radius 6 px strays at most 0.46 px from the circle.
+    static let coarseBelowPixels = 6.0
+
+    /// The radius that decides how round a shape must look; nil for flat-faced shapes.
+    static func roundRadius(_ shape: RenderShape) -> Double? {
+        switch shape {
+        case .plane, .box: return nil
+        case let .sphere(r), let .cylinder(r, _), let .capsule(r, _): return r
+        }
+    }
+
     /// The unit mesh of a shape and how to stretch it: per-axis scale, and the capsule's cap offset.
-    static func meshAndScale(_ shape: RenderShape) -> (UnitMesh, SIMD3<Double>, Double) {
+    static func meshAndScale(_ shape: RenderShape, coarse: Bool) -> (UnitMesh, SIMD3<Double>, Double) {
         switch shape {
         case let .plane(hx, hy):
             // MuJoCo's size 0 means an infinite plane: draw it large enough to reach any horizon in view.
@@ -230,11 +245,11 @@ public final class SoftwareRenderer {
         case let .box(h):
             return (UnitMeshes.box, h, 0)
         case let .sphere(r):
-            return (UnitMeshes.sphere, SIMD3(repeating: r), 0)
+            return (coarse ? UnitMeshes.coarseSphere : UnitMeshes.sphere, SIMD3(repeating: r), 0)
         case let .cylinder(r, h):
-            return (UnitMeshes.cylinder, SIMD3(r, r, h), 0)
+            return (coarse ? UnitMeshes.coarseCylinder : UnitMeshes.cylinder, SIMD3(r, r, h), 0)
         case let .capsule(r, h):
-            return (UnitMeshes.capsule, SIMD3(repeating: r), h)
+            return (coarse ? UnitMeshes.coarseCapsule : UnitMeshes.capsule, SIMD3(repeating: r), h)
         }
     }
 }

@@ -38,12 +38,19 @@ struct UnitMesh: Sendable {
     }
 }
 
-/// Segment counts chosen so a ~40-geom tabletop stays near a few thousand triangles (96x72 frame ≤ 1 ms)
-/// while spheres and cylinders still read as round at 320x240.
+/// Round shapes come in two levels of detail: 16 segments around, enough for a sphere to read as round up
+/// to ~25 px radius (silhouette within half a pixel), and 8 segments for shapes a few pixels across, where
+/// more triangles cost time and show nothing (the renderer picks by projected radius).
+struct RoundDetail: Sendable {
+    var segments: Int
+    var sphereRings: Int
+    var capRings: Int
+
+    static let fine = RoundDetail(segments: 16, sphereRings: 8, capRings: 4)
+    static let coarse = RoundDetail(segments: 8, sphereRings: 4, capRings: 2)
+}
+
 enum UnitMeshes {
-    static let roundSegments = 16
-    static let sphereRings = 8
-    static let capRings = 4
 
     static let plane = UnitMesh(
         positions: [SIMD3(-1, -1, 0), SIMD3(1, -1, 0), SIMD3(1, 1, 0), SIMD3(-1, 1, 0)],
@@ -71,47 +78,50 @@ enum UnitMeshes {
         return UnitMesh(positions: pos, triangles: tri)
     }()
 
-    static let sphere: UnitMesh = {
+    static let sphere = makeSphere(.fine), coarseSphere = makeSphere(.coarse)
+    static let cylinder = makeCylinder(.fine), coarseCylinder = makeCylinder(.coarse)
+    static let capsule = makeCapsule(.fine), coarseCapsule = makeCapsule(.coarse)
+    static let all = [plane, box, sphere, coarseSphere, cylinder, coarseCylinder, capsule, coarseCapsule]
+
+    static func makeSphere(_ detail: RoundDetail) -> UnitMesh {
         var pos: [SIMD3<Double>] = []
         var tri: [Int32] = []
         var unusedOffsets: [Double] = []
         appendLatLongPatch(into: &pos, offsets: &unusedOffsets, tri: &tri, fromLat: -.pi / 2, toLat: .pi / 2,
-                           rings: sphereRings, offset: 0)
+                           rings: detail.sphereRings, segments: detail.segments, offset: 0)
         return UnitMesh(positions: pos, triangles: tri, normals: pos)
-    }()
+    }
 
-    static let cylinder: UnitMesh = {
+    static func makeCylinder(_ detail: RoundDetail) -> UnitMesh {
         var pos: [SIMD3<Double>] = []
         var tri: [Int32] = []
-        appendTube(into: &pos, tri: &tri, zLow: -1, zHigh: 1)
-        appendDisc(into: &pos, tri: &tri, z: 1, up: true)
-        appendDisc(into: &pos, tri: &tri, z: -1, up: false)
+        appendTube(into: &pos, tri: &tri, zLow: -1, zHigh: 1, segments: detail.segments)
+        appendDisc(into: &pos, tri: &tri, z: 1, up: true, segments: detail.segments)
+        appendDisc(into: &pos, tri: &tri, z: -1, up: false, segments: detail.segments)
         // Radial normals on the wall, axial on the caps (which have their own vertices).
-        let wall = 2 * roundSegments
+        let wall = 2 * detail.segments
         let normals = pos.enumerated().map { k, p in k < wall ? SIMD3(p.x, p.y, 0) : SIMD3(0, 0, p.z) }
         return UnitMesh(positions: pos, triangles: tri, normals: normals)
-    }()
+    }
 
-    static let capsule: UnitMesh = {
+    static func makeCapsule(_ detail: RoundDetail) -> UnitMesh {
         var pos: [SIMD3<Double>] = []
         var offs: [Double] = []
         var tri: [Int32] = []
         // Side: a unit-radius tube of zero height whose rims are pushed apart by the offsets.
-        let first = Int32(pos.count)
-        appendTube(into: &pos, tri: &tri, zLow: 0, zHigh: 0)
-        offs += [Double](repeating: 0, count: pos.count - Int(first))
-        for i in Int(first)..<pos.count { offs[i] = (i - Int(first)) % 2 == 0 ? -1 : 1 }
+        appendTube(into: &pos, tri: &tri, zLow: 0, zHigh: 0, segments: detail.segments)
+        for i in 0..<pos.count { offs.append(i % 2 == 0 ? -1 : 1) }
         appendLatLongPatch(into: &pos, offsets: &offs, tri: &tri, fromLat: 0, toLat: .pi / 2,
-                           rings: capRings, offset: 1)
+                           rings: detail.capRings, segments: detail.segments, offset: 1)
         appendLatLongPatch(into: &pos, offsets: &offs, tri: &tri, fromLat: -.pi / 2, toLat: 0,
-                           rings: capRings, offset: -1)
+                           rings: detail.capRings, segments: detail.segments, offset: -1)
         // The tube's vertices sit at z = 0 and the caps' on the unit sphere: each position is its own normal.
         return UnitMesh(positions: pos, offsets: offs, triangles: tri, normals: pos)
-    }()
+    }
 
     /// Side wall of a unit-radius tube; vertices alternate (low, high) around the circle.
-    private static func appendTube(into pos: inout [SIMD3<Double>], tri: inout [Int32], zLow: Double, zHigh: Double) {
-        let n = roundSegments
+    private static func appendTube(into pos: inout [SIMD3<Double>], tri: inout [Int32], zLow: Double, zHigh: Double,
+                                   segments n: Int) {
         let base = Int32(pos.count)
         for i in 0..<n {
             let a = 2 * Double.pi * Double(i) / Double(n)
@@ -127,8 +137,8 @@ enum UnitMeshes {
         }
     }
 
-    private static func appendDisc(into pos: inout [SIMD3<Double>], tri: inout [Int32], z: Double, up: Bool) {
-        let n = roundSegments
+    private static func appendDisc(into pos: inout [SIMD3<Double>], tri: inout [Int32], z: Double, up: Bool,
+                                   segments n: Int) {
         let centre = Int32(pos.count)
         pos.append(SIMD3(0, 0, z))
         for i in 0..<n {
@@ -141,11 +151,10 @@ enum UnitMeshes {
         }
     }
 
-    /// A band of a unit sphere between two latitudes (radians), rings of `roundSegments` vertices each.
+    /// A band of a unit sphere between two latitudes (radians), rings of `segments` vertices each.
     private static func appendLatLongPatch(into pos: inout [SIMD3<Double>], offsets: inout [Double],
                                            tri: inout [Int32], fromLat: Double, toLat: Double,
-                                           rings: Int, offset: Double) {
-        let n = roundSegments
+                                           rings: Int, segments n: Int, offset: Double) {
         let base = Int32(pos.count)
         for r in 0...rings {
             let lat = fromLat + (toLat - fromLat) * Double(r) / Double(rings)
