@@ -1,9 +1,10 @@
-// The CPU renderer for the simulator's cameras (Debian's MuJoCo has no OpenGL): z-buffered flat-shaded triangles.
+// The CPU renderer for the simulator's cameras (Debian's MuJoCo has no OpenGL): z-buffered shaded triangles.
 //
-// Pipeline per frame: for each geom, cull its bounding sphere against the view frustum, transform the shape's
-// precomputed unit mesh straight into camera space, drop back faces, shade each face with Lambert + ambient from
-// its camera-space normal, clip against the near plane, project, and rasterise with edge functions into an RGB8
-// frame and a depth buffer holding 1/depth (linear in screen space, so interpolating it is perspective-correct).
+// Pipeline per frame: for each geom, cull its bounding sphere against the view frustum, pick the shape's
+// precomputed unit mesh (coarse when it projects small), transform it straight into camera space, drop back
+// faces, light with Lambert + ambient (per face for flat shapes, per vertex for round ones), clip against the
+// near plane, project, and rasterise with edge functions into an RGB8 frame and a depth buffer holding 1/depth
+// (linear in screen space, so interpolating it is perspective-correct).
 // Everything runs on the caller's thread over buffers allocated once in `init`: same input, same bytes out.
 #if canImport(Glibc)
 import Glibc
