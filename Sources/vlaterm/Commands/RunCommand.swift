@@ -80,6 +80,11 @@ struct RunCommand: ParsableCommand {
         }
         var loop = HeadlessRun(sim: sim, policy: chosen, instruction: instruction, seed: seed, faults: faults, maxSeconds: maxSeconds)
         loop.configuration.limits = sim.limits
+        // The arm's reach box with a 1 cm margin: a policy pushing outside it is stopped and reported, not just
+        // clamped silently by the simulator.
+        loop.configuration.workspace = Workspace(
+            min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,
+            max: SIMD3(TabletopSim.reachX.upperBound, TabletopSim.reachY.upperBound, TabletopSim.reachZ.upperBound) + 0.01)
         loop.configuration.inferenceTimeout = inferenceTimeout
         loop.configuration.takeoverBudget = takeoverBudget
         loop.pad = pad
