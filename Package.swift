@@ -26,6 +26,7 @@ let package = Package(
         systemLibrary("CTurboJPEG", pkgConfig: "libturbojpeg", apt: "libturbojpeg0-dev"),
         systemLibrary("CZstd", pkgConfig: "libzstd", apt: "libzstd-dev"),
         systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
 
         // Swift modules, in dependency order.
         .target(name: "RobotKit"),
@@ -33,7 +34,7 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["RobotKit", "CMuJoCo"]),
         .target(name: "Input", dependencies: ["RobotKit", "CEvdev"]),
         .target(name: "TerminalUI", dependencies: ["RobotKit"]),
-        .target(name: "Episodes", dependencies: ["RobotKit", "CZstd", "CTurboJPEG"]),
+        .target(name: "Episodes", dependencies: ["RobotKit", "CZstd", "CTurboJPEG", "CZlib"]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "Policy", dependencies: ["RobotKit", "Tensor", "COpenSSL"]),   // OpenSSL: TLS for remote policies
         .target(name: "Console", dependencies: [

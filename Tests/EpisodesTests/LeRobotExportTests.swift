@@ -100,3 +100,15 @@ final class LeRobotExportTests: XCTestCase {
         XCTAssertEqual((stats["observation.images.front"]?["mean"] as? [[[Double]]])?.count, 3, "image stats are (3, 1, 1)")
     }
 }
+
+final class ZlibPNGTests: XCTestCase {
+    func testZlibPNGDecodesBackToTheSamePixels() throws {
+        let src = SyntheticSource(cameras: SyntheticSource.cameras(width: 37, height: 23), fps: 10)
+        for step in [0, 5] {
+            let f = src.frame(src.cameras[1], step: step, salt: 2)
+            let back = try PNG.decode(try ZlibPNG.encode(f))
+            XCTAssertEqual(back.width, 37); XCTAssertEqual(back.height, 23)
+            XCTAssertEqual(back.pixels, f.pixels)
+        }
+    }
+}

@@ -101,7 +101,7 @@ public enum LeRobotExport {
                             f = Frame(width: max(1, cam.width), height: max(1, cam.height))
                         } else { continue }   // keep the previous image for a missing one
                         imageStats[c].add(rgb: f.pixels)
-                        lastImages[c] = PNG.encode(f)
+                        lastImages[c] = try ZlibPNG.encode(f)
                     }
                 }
                 let task = ep.instructions.isEmpty ? ep.task : ep.instructions[insIdx].text
