@@ -1,5 +1,6 @@
 // `vlaterm replay SESSION EPISODE`: what an episode holds, and (--on-robot) its actions re-executed on the simulator.
 import ArgumentParser
+import Console
 import Episodes
 import Foundation
 import RobotKit
@@ -10,8 +11,10 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a recorded episode in the TUI or on the robot.",
         discussion: """
-        Without --on-robot, prints the episode: task, outcome, steps, duration, command sources, interventions,
-        instruction changes and the final state. With --on-robot, resets the simulator to the episode's seed and sends
+        In a terminal, plays the episode full-screen: camera thumbnails, state and action, command source, and a
+        timeline with intervention marks (space play/pause, ←/→ step, [ and ] seek one second, Home/End, +/- speed,
+        q quit). With --summary or --json (or when not on a terminal) it prints the episode instead: task, outcome,
+        steps, duration, command sources, interventions, instruction changes and the final state. With --on-robot, resets the simulator to the episode's seed and sends
         the recorded actions one per tick, then reports whether the task succeeded and how far the end effector ended
         from where it ended in the recording.
         Example: vlaterm replay pick-place 3 --on-robot --json
@@ -22,6 +25,8 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Folder holding the sessions.") var root = "sessions"
     @Flag(help: "Re-execute the recorded actions on the simulator (same seed).") var onRobot = false
     @Flag(help: "Print one JSON object on stdout.") var json = false
+    @Flag(help: "Print a summary instead of playing the episode in the terminal.") var summary = false
+    @Option(help: "Terminal rendering: auto, blocks, ascii or braille.") var render: String = "auto"
 
     struct Summary: Codable {
         var session: String, episode: Int, file: String, task: String, outcome: String, steps: Int, seconds: Double
@@ -42,19 +47,26 @@ struct ReplayCommand: ParsableCommand {
             }
             return (s, e, try EpisodeReader.read(path: s.path(of: e)))
         }
+        if !json && !summary && !onRobot && isatty(0) == 1 && isatty(1) == 1 {
+            guard let req = RenderRequest(rawValue: render) else {
+                throw ValidationError("--render must be one of \(RenderRequest.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            try ReplayApp(episode: ep, title: "\(session) #\(episode): \(ep.task)", render: req).run()
+            return
+        }
         var sources: [String: Int] = [:]
         for s in ep.steps { sources[s.source.rawValue, default: 0] += 1 }
         let seed = entry.seed ?? ep.facts["seed"].flatMap { UInt64($0) }
         let ee = ep.steps.last.map { [$0.state.endEffector.position.x, $0.state.endEffector.position.y, $0.state.endEffector.position.z] } ?? []
-        var summary = Summary(session: session, episode: episode, file: entry.file, task: ep.task, outcome: entry.outcome.rawValue,
+        var out = Summary(session: session, episode: episode, file: entry.file, task: ep.task, outcome: entry.outcome.rawValue,
                               steps: ep.steps.count, seconds: ep.steps.last?.time ?? 0, sources: sources,
                               interventions: ep.steps.filter(\.intervention).count, instructions: ep.instructions.map(\.text),
                               seed: seed, complete: ep.read.complete, finalEndEffector: ee, replay: nil)
-        if onRobot { summary.replay = try replayOnSim(store: store, ep: ep, seed: seed, recordedEE: ee, outcome: entry.outcome) }
-        if json { try printJSON(summary) }
-        note("episode \(episode) of \(session): \"\(summary.task)\" \(summary.outcome), \(summary.steps) steps over "
-             + String(format: "%.2f s", summary.seconds) + ", \(summary.interventions) intervention step(s), sources \(sources)")
-        if let r = summary.replay {
+        if onRobot { out.replay = try replayOnSim(store: store, ep: ep, seed: seed, recordedEE: ee, outcome: entry.outcome) }
+        if json { try printJSON(out) }
+        note("episode \(episode) of \(session): \"\(out.task)\" \(out.outcome), \(out.steps) steps over "
+             + String(format: "%.2f s", out.seconds) + ", \(out.interventions) intervention step(s), sources \(sources)")
+        if let r = out.replay {
             note("replayed \(r.stepsSent) actions on the simulator (seed \(seed ?? 0)): \(r.success ? "success" : "no success"); "
                  + String(format: "end effector %.1f mm from the recording", r.endEffectorError * 1000))
         }
