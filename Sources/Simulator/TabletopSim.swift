@@ -47,8 +47,12 @@ public final class TabletopSim: Robot {
     /// Box the commanded end-effector position is clamped into (metres, base frame).
     public static let reachX: ClosedRange<Double> = 0.12...0.66
     public static let reachY: ClosedRange<Double> = -0.5...0.5
-    public static let reachZ: ClosedRange<Double> = 0.004...0.45
+    public static let reachZ: ClosedRange<Double> = 0.016...0.45   // fingertips stay just above the table
     public static let yawRange: ClosedRange<Double> = -2.6...2.6
+
+    static func clampToReach(_ p: SIMD3<Double>) -> SIMD3<Double> {
+        SIMD3(clamp(p.x, reachX), clamp(p.y, reachY), clamp(p.z, reachZ))
+    }
 
     public init(config: SimConfig = SimConfig(), seed: UInt64, task: TaskRequest? = nil) throws {
         try config.validate()
@@ -101,14 +105,13 @@ public final class TabletopSim: Robot {
             throw SimError.badAction("\(action.vector) has a non-finite component; nothing was applied")
         }
         let a = config.limits.clamp(action)
-        var goal = commandedPosition + SIMD3(a.dx, a.dy, a.dz)
-        goal = SIMD3(clamp(goal.x, Self.reachX), clamp(goal.y, Self.reachY), clamp(goal.z, Self.reachZ))
+        let goal = Self.clampToReach(commandedPosition + SIMD3(a.dx, a.dy, a.dz))
         let goalYaw = clamp(commandedYaw + a.dyaw, Self.yawRange)
         do {
             let ik = try ArmIK.solve(world: world, scratch: world.scratch, index: index, q0: jointTarget,
                                      target: goal, yaw: goalYaw)
             // Out of reach: re-anchor the command on what the arm can do, so it never winds up far away.
-            commandedPosition = ik.positionError > 0.01 ? ik.achieved.position : goal
+            commandedPosition = ik.positionError > 0.01 ? Self.clampToReach(ik.achieved.position) : goal
             commandedYaw = ik.rotationError > 0.05 ? ik.achieved.yaw : goalYaw
             gripperCommand = a.gripper
             let start = jointTarget, n = config.substeps

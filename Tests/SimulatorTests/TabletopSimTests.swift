@@ -52,6 +52,7 @@ final class TabletopSimTests: XCTestCase {
                 XCTAssertGreaterThanOrEqual(q, lower[j] - 0.02, "joint \(j) at tick \(i)")
                 XCTAssertLessThanOrEqual(q, upper[j] + 0.02, "joint \(j) at tick \(i)")
             }
+            XCTAssertTrue(TabletopSim.reachZ.contains(sim.commandedPosition.z), "the command never aims the fingers into the table")
             for (j, q) in sim.jointTarget.enumerated() {
                 XCTAssertTrue((lower[j]...upper[j]).contains(q), "IK target for joint \(j) outside its range")
             }
