@@ -83,6 +83,22 @@ final class ConsoleScreenTests: XCTestCase {
         XCTAssertTrue(render(s, 80, 24).text.contains("a binding added as data"))
     }
 
+    func testLongHelpWrapsNotesAndUsesTwoColumns() {
+        var s = Self.sample()
+        s.showHelp = true
+        let moves = (1...14).map { ("k\($0)", "binding number \($0) from the keymap table") }
+        s.help = [HelpSection(title: "keyboard teleop",
+                              note: "terminals send no key-up: a key moves while held, stopping 150 ms after its last repeat",
+                              rows: moves),
+                  HelpSection(title: "console", rows: [("?", "show / hide this help"), ("Q", "quit")])]
+        let buf = render(s, 80, 24)
+        assertSnapshot(buf, named: "help-80x24-two-columns")
+        let text = buf.text
+        XCTAssertTrue(text.contains("last repeat"), "the note wraps instead of being cut")
+        XCTAssertTrue(text.contains("binding number 14"))
+        XCTAssertTrue(text.contains("quit"))
+    }
+
     func testEditingInstructionShowsCursorAndTinySizesDoNotCrash() {
         var s = Self.sample()
         s.instruction = InstructionLine(text: "stack the cubes", editing: true, cursor: 5)

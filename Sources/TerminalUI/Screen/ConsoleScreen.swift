@@ -128,29 +128,3 @@ public final class ConsoleScreen: @unchecked Sendable {
         }
     }
 }
-
-/// The `?` overlay: every binding of the active keymaps, grouped by device, drawn from data.
-public enum HelpOverlay {
-    public static func draw(_ sections: [HelpSection], into buf: inout CellBuffer, theme: Theme) {
-        let keyWidth = min(16, sections.flatMap(\.rows).map { $0.keys.unicodeScalars.count }.max() ?? 8)
-        var lines: [[Span]] = []
-        for (i, sec) in sections.enumerated() {
-            if i > 0 { lines.append([]) }
-            lines.append([Span(sec.title, .title)])
-            if let note = sec.note { lines.append([Span(note, .dim)]) }
-            for row in sec.rows { lines.append([Span(padded(row.keys, keyWidth) + "  ", .key), Span(row.action)]) }
-        }
-        lines.append([])
-        lines.append([Span("?", .key), Span(" or Esc closes this help", .dim)])
-        let contentWidth = lines.map { $0.reduce(0) { $0 + $1.text.unicodeScalars.count } }.max() ?? 20
-        let w = min(buf.width - 2, max(30, contentWidth + 4)), h = min(buf.height - 2, lines.count + 2)
-        guard w >= 10, h >= 3 else { return }
-        let r = Rect(x: (buf.width - w) / 2, y: (buf.height - h) / 2, width: w, height: h)
-        buf.fill(r, with: Cell(" ", theme[.helpBackground]))
-        let inner = buf.box(r, title: "help", theme: theme)
-        let shown = lines.count > inner.height ? Array(lines.prefix(inner.height - 1)) + [[Span("… (enlarge the window for more)", .dim)]] : lines
-        for (i, l) in shown.enumerated() {
-            buf.put(l, x: inner.x + 1, y: inner.y + i, maxWidth: inner.width - 1, theme: theme)
-        }
-    }
-}
