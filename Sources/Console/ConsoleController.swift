@@ -206,7 +206,8 @@ public final class ConsoleController {
         let frames = robot.cameras.map { CameraThumbnail(name: $0.name, frame: obs.frames[$0.name]) }
         let devices = sources.map { $0.status() }
         let panels = sources.compactMap { $0.panel() } + hooks.compactMap { $0.panel() }
-        let achieved = Double(tickStarts.count)
+        // Rate from the spacing of the ticks in the last second (counting them would read 21 Hz at 20).
+        let achieved = tickStarts.count >= 2 ? Double(tickStarts.count - 1) / max(1e-9, tickStarts[tickStarts.count - 1] - tickStarts[0]) : 0
         let cost = tickCost * 1000
         let rate = robot.controlRate
         model.update { s in

@@ -135,6 +135,13 @@ final class ConsoleEndToEndTests: XCTestCase {
         Foundation.kill(pid, SIGTERM)
         _ = try t.waitFor("the prompt after SIGTERM") { $0.contains("closed by signal 15") && $0.contains("E2E-PROMPT$") }
         XCTAssertEqual(try t.format("#{alternate_on}"), "0")
+
+        // Ctrl-C in the terminal (SIGINT from the tty) too.
+        try t.keys("clear; \(Self.binary) --render ascii", "Enter")
+        _ = try t.waitFor("the console a third time") { $0.contains("[ IDLE ]") }
+        try t.keys("C-c")
+        _ = try t.waitFor("the prompt after Ctrl-C") { $0.contains("closed by signal 2") && $0.contains("E2E-PROMPT$") }
+        XCTAssertEqual(try t.format("#{alternate_on}"), "0")
         try? FileManager.default.removeItem(atPath: pidFile)
     }
 }
