@@ -54,6 +54,13 @@ public final class NcursesBackend {
         }
         screen = scr
         set_term(scr)
+        // A full-screen UI needs cursor addressing; TERM=dumb (and similar) has none and would scroll garbage.
+        let cup = tigetstr("cup")
+        if cup == nil || Int(bitPattern: cup) == -1 {
+            endwin(); delscreen(scr); screen = nil; ended = true
+            vt_uninstall_crash_restore()
+            throw TerminalError(description: "terminal type '\(term)' cannot position the cursor, so the full-screen console cannot run; use a terminal such as TERM=xterm or vt100 (`--render ascii` suits monochrome ones)")
+        }
         win = vt_stdscr()
         cbreak(); noecho(); nonl()
         keypad(win, true)

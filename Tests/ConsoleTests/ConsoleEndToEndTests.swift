@@ -142,6 +142,11 @@ final class ConsoleEndToEndTests: XCTestCase {
         try t.keys("C-c")
         _ = try t.waitFor("the prompt after Ctrl-C") { $0.contains("closed by signal 2") && $0.contains("E2E-PROMPT$") }
         XCTAssertEqual(try t.format("#{alternate_on}"), "0")
+
+        // A terminal without cursor addressing gets a clear refusal, not a scrolling mess.
+        try t.keys("clear; TERM=dumb \(Self.binary); echo exit=$?", "Enter")
+        let dumb = try t.waitFor("the refusal on TERM=dumb") { $0.contains("exit=") }
+        XCTAssertTrue(dumb.contains("cannot position the cursor") && dumb.contains("exit=1"), dumb)
         try? FileManager.default.removeItem(atPath: pidFile)
     }
 }
