@@ -72,6 +72,18 @@ public struct PickPlaceTask: TaskFamily {
         "put the {o} into the {c}",
         "pick the {o} up and put it in the {c}",
         "grab the {o} and drop it in the {c}",
+        "put the {o} inside the {c}",
+        "take the {o} and put it in the {c}",
+        "place the {o} into the {c}",
+        "pick up the {o} and drop it into the {c}",
+        "lift the {o} and place it in the {c}",
+        "move the {o} to the {c}",
+        "get the {o} into the {c}",
+        "transfer the {o} to the {c}",
+        "could you put the {o} in the {c}",
+        "the {o} goes in the {c}",
+        "deposit the {o} in the {c}",
+        "pick the {o} and put it into the {c}",
     ]
 
     public func sample(seed: UInt64, request: TaskRequest?) throws -> (SceneLayout, TaskEpisode) {
