@@ -61,6 +61,19 @@ public final class Adam {
 
     /// Clears every parameter's grad (call before the next forward/backward).
     public func zeroGrad() { for p in parameters { p.grad = nil } }
+
+    /// First and second moment estimates per parameter (same order as `parameters`), saved with checkpoints.
+    public var moments: (m: [[Float]], v: [[Float]]) { (m, v) }
+
+    /// Restores a checkpoint's step and moments so training resumes exactly where it stopped.
+    /// Returns false (and changes nothing) when the counts or sizes do not match the parameters.
+    @discardableResult
+    public func restore(step: Int, m: [[Float]], v: [[Float]]) -> Bool {
+        guard step >= 0, m.count == parameters.count, v.count == parameters.count,
+              zip(parameters, zip(m, v)).allSatisfy({ $0.count == $1.0.count && $0.count == $1.1.count }) else { return false }
+        self.step = step; self.m = m; self.v = v
+        return true
+    }
 }
 
 extension Double {

@@ -1,6 +1,126 @@
+// `vlaterm eval`: closed-loop episodes of a policy in the simulator, success overall and per instruction.
 import ArgumentParser
+import Foundation
+import Policy
+import RobotKit
+import Simulator
+import Tensor
 
 struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Evaluate a policy in closed loop in the simulator.")
-    func run() throws { try notYet("eval", issue: 6) }
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a policy in closed loop in the simulator.",
+        discussion: """
+        Episode i uses seed SEED+i. Without --instructions the simulator samples the layout and a template instruction;
+        with --instructions FILE episode i takes case i mod N of the file, one case per line:
+            OBJECT | CONTAINER | INSTRUCTION TEXT        e.g.  red cube | bin | grab the crimson cube and drop it in the bin
+        (`#` comments and blank lines are skipped). The layout is sampled so OBJECT and CONTAINER are present and the text
+        goes to the policy verbatim. An episode succeeds when the object rests inside the container.
+
+        Chunks are executed with --execution replan:N (predict every N ticks) or ensemble:M (predict every tick,
+        ACT temporal ensembling with weight exp(-M·i)).
+
+        Examples:
+          vlaterm eval --model models/default.safetensors --episodes 100 --seed 5000
+          vlaterm eval --model models/default.safetensors --episodes 100 --seed 6000 --instructions models/heldout-instructions.txt --json
+        """)
+
+    @Option(help: "Model file (default: $VLATERM_MODEL or models/default.safetensors).") var model: String?
+    // --policy URL (openpi:// / openvla://) belongs to the remote-policy clients; `makePolicy` is where it plugs in.
+    @Option(help: "Number of episodes.") var episodes = 20
+    @Option(help: "Seed of the first episode; episode i uses seed + i.") var seed: UInt64 = 5000
+    @Option(help: "File of `OBJECT | CONTAINER | INSTRUCTION TEXT` cases.") var instructions: String?
+    @Option(help: "Episode length cap in control ticks.") var maxSteps = 300
+    @Option(help: "Chunk execution: replan:N or ensemble:M.") var execution = "replan:4"
+    @Flag(help: "Print one JSON object on stdout.") var json = false
+
+    struct PerInstruction: Encodable { var instruction: String, episodes: Int, successes: Int }
+    struct Report: Encodable {
+        var model: String, episodes: Int, successes: Int, success_rate: Double, mean_steps: Double
+        var per_instruction: [PerInstruction], first_seed: UInt64, execution: String, max_steps: Int
+        var mean_inference_ms: Double, wall_seconds: Double, instructions_file: String?
+    }
+
+    func run() throws {
+        guard (1...100_000).contains(episodes) else { note("vlaterm eval: --episodes must be in 1...100000"); throw ExitStatus.badInput }
+        guard (1...100_000).contains(maxSteps) else { note("vlaterm eval: --max-steps must be in 1...100000"); throw ExitStatus.badInput }
+        guard let mode = ChunkExecutor.parse(execution) else {
+            note("vlaterm eval: --execution \"\(execution)\": use replan:N (N ≥ 1) or ensemble:M (M ≥ 0)"); throw ExitStatus.badInput
+        }
+        BLASThreads.configureForInference()
+        let cases = try loadCases()
+        let modelURL = model.map { URL(fileURLWithPath: $0) } ?? EmbeddedVLA.defaultModelURL
+        let sim: TabletopSim
+        do { sim = try TabletopSim(config: SimConfig(maxSteps: maxSteps), seed: seed) } catch {
+            note("vlaterm eval: \(error)"); throw ExitStatus.jobFailed
+        }
+        let policy: EmbeddedVLA
+        do {
+            policy = try EmbeddedVLA.load(url: modelURL)
+            try policy.check(cameras: sim.cameras)
+        } catch { note("vlaterm eval: \(error)"); throw ExitStatus.badInput }
+
+        let started = Date()
+        var executor = ChunkExecutor(mode: mode)
+        var successes = 0, totalSteps = 0, inferences = 0, inferenceMs = 0.0
+        var perText: [String: (Int, Int)] = [:], order: [String] = []
+        for i in 0..<episodes {
+            let s = seed &+ UInt64(i)
+            let c = cases.map { $0[i % $0.count] }
+            let request = c.map { TaskRequest(object: $0.object, container: $0.container, instruction: $0.instruction) }
+            do { try sim.reset(seed: s, task: request) } catch let e as SimError {
+                if let c, let file = instructions { note("vlaterm eval: \(file):\(c.line): \(e)"); throw ExitStatus.badInput }
+                note("vlaterm eval: seed \(s): \(e)"); throw ExitStatus.jobFailed
+            }
+            policy.reset(); executor.reset()
+            var ok = false, steps = 0
+            do {
+                while steps < maxSteps {
+                    if executor.needsChunk {
+                        var frames: [String: Frame] = [:]
+                        for cam in policy.config.cameras { frames[cam] = try sim.frame(camera: cam) }
+                        let obs = Observation(time: sim.time, state: sim.state(), frames: frames)
+                        let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: obs,
+                                                                   instruction: sim.episode.instruction, deadline: .infinity))
+                        inferences += 1; inferenceMs += chunk.inferenceMs
+                        executor.accept(chunk.actions)
+                    }
+                    guard let v = executor.nextAction(), let action = Action(vector: v) else { break }
+                    try sim.send(action)
+                    steps += 1
+                    if sim.isSuccess() { ok = true; break }
+                }
+            } catch { note("\nvlaterm eval: episode \(i) seed \(s): \(error) (counted as a failure)") }
+            if ok { successes += 1 }
+            totalSteps += steps
+            let text = sim.episode.instruction
+            if perText[text] == nil { order.append(text) }
+            perText[text, default: (0, 0)].0 += 1
+            if ok { perText[text, default: (0, 0)].1 += 1 }
+            note(String(format: "episode %d/%d seed %llu: %@ in %d steps — \"%@\"  [%d/%d ok]", i + 1, episodes, s,
+                        ok ? "success" : "FAILURE", steps, text, successes, i + 1))
+        }
+        let rate = Double(successes) / Double(episodes)
+        note(String(format: "%d/%d episodes succeeded (%.1f%%), mean %.1f steps, %.2f ms per chunk", successes, episodes,
+                    100 * rate, Double(totalSteps) / Double(episodes), inferenceMs / Double(max(inferences, 1))))
+        if json {
+            try printJSON(Report(model: modelURL.path, episodes: episodes, successes: successes, success_rate: rate,
+                                 mean_steps: Double(totalSteps) / Double(episodes),
+                                 per_instruction: order.map { PerInstruction(instruction: $0, episodes: perText[$0]!.0, successes: perText[$0]!.1) },
+                                 first_seed: seed, execution: execution, max_steps: maxSteps,
+                                 mean_inference_ms: inferenceMs / Double(max(inferences, 1)),
+                                 wall_seconds: Date().timeIntervalSince(started), instructions_file: instructions))
+        }
+    }
+
+    private func loadCases() throws -> [InstructionCase]? {
+        guard let path = instructions else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            note("vlaterm eval: cannot read instructions file \(path)"); throw ExitStatus.badInput
+        }
+        guard data.count <= 10_000_000 else { note("vlaterm eval: \(path) is over 10 MB; not an instructions file?"); throw ExitStatus.badInput }
+        do { return try InstructionCases.parse(String(decoding: data, as: UTF8.self), file: path) } catch {
+            note("vlaterm eval: \(error)"); throw ExitStatus.badInput
+        }
+    }
 }

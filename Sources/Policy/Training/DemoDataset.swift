@@ -1,0 +1,165 @@
+// Demonstrations held in memory for training: camera frames decoded once and kept as RGB8 (4× smaller than
+// floats; converted per batch), proprioception and actions as floats. The executable fills it from
+// recorded sessions (Episodes) or straight from the simulator's expert; Policy never touches files here.
+import Foundation
+import RobotKit
+import Tensor
+
+/// One demonstration: T steps of every camera, proprioception and the action taken.
+public struct DemoEpisode: Sendable {
+    public var instruction: String
+    /// Camera name → T frames of RGB8 (H·W·3 bytes each) concatenated.
+    public var images: [String: [UInt8]]
+    /// T rows of the first `proprioNames.count` values of `RobotState.proprioception`.
+    public var proprio: [[Float]]
+    /// T rows of `Action.vector`.
+    public var actions: [[Float]]
+    public var length: Int { actions.count }
+
+    public init(instruction: String, images: [String: [UInt8]], proprio: [[Float]], actions: [[Float]]) {
+        self.instruction = instruction; self.images = images; self.proprio = proprio; self.actions = actions
+    }
+}
+
+public struct DatasetError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+public final class DemoDataset {
+    public let cameras: [String]
+    public let width: Int, height: Int
+    public let proprioDimension: Int, actionDimension: Int
+    public private(set) var episodes: [DemoEpisode] = []
+    /// (episode, step) of every sample.
+    public private(set) var samples: [(episode: Int, step: Int)] = []
+
+    public init(cameras: [String], width: Int, height: Int, proprioDimension: Int = 5, actionDimension: Int = 5) {
+        self.cameras = cameras; self.width = width; self.height = height
+        self.proprioDimension = proprioDimension; self.actionDimension = actionDimension
+    }
+
+    /// Adds an episode after checking every array agrees with the dataset's shapes (data may come from files).
+    public func append(_ e: DemoEpisode) throws {
+        let t = e.length, frameBytes = width * height * 3
+        guard t > 0 else { throw DatasetError("episode \"\(e.instruction)\" has no steps") }
+        guard e.proprio.count == t, e.proprio.allSatisfy({ $0.count == proprioDimension }) else {
+            throw DatasetError("episode \"\(e.instruction)\": proprioception rows must be \(t) × \(proprioDimension)")
+        }
+        guard e.actions.allSatisfy({ $0.count == actionDimension && $0.allSatisfy(\.isFinite) }) else {
+            throw DatasetError("episode \"\(e.instruction)\": actions must be finite rows of \(actionDimension)")
+        }
+        for c in cameras {
+            guard let bytes = e.images[c] else { throw DatasetError("episode \"\(e.instruction)\" has no camera \"\(c)\"") }
+            guard bytes.count == t * frameBytes else {
+                throw DatasetError("episode \"\(e.instruction)\": camera \"\(c)\" has \(bytes.count) bytes, expected \(t) frames of \(width)x\(height)")
+            }
+        }
+        let index = episodes.count
+        episodes.append(e)
+        for s in 0..<t { samples.append((index, s)) }
+    }
+
+    public var instructions: Set<String> { Set(episodes.map(\.instruction)) }
+
+    /// Normalisation statistics over every step.
+    public func fitNormalizers() -> (proprio: Normalizer, action: Normalizer) {
+        (Normalizer.fit(episodes.flatMap(\.proprio), dimension: proprioDimension),
+         Normalizer.fit(episodes.flatMap(\.actions), dimension: actionDimension))
+    }
+
+    /// The K actions starting at `step`; past the end, a hold (zero motion) with the last gripper command,
+    /// which is what the robot should do once the demonstration is over.
+    public func actionChunk(episode: Int, step: Int, k: Int) -> [[Float]] {
+        let e = episodes[episode]
+        return (0..<k).map { i in
+            let s = step + i
+            if s < e.length { return e.actions[s] }
+            var hold = [Float](repeating: 0, count: actionDimension)
+            if let last = e.actions.last { hold[actionDimension - 1] = last[actionDimension - 1] }
+            return hold
+        }
+    }
+}
+
+/// A training batch: one image tensor per camera, normalised proprioception, embeddings and targets.
+public struct DemoBatch {
+    public var images: [Tensor]     // each (B, 3, H, W)
+    public var proprio: Tensor      // (B, P)
+    public var text: Tensor         // (B, D)
+    public var target: Tensor       // (B, K·A) normalised
+}
+
+extension DemoDataset {
+    /// Builds a batch from sample indices. `shift` > 0 applies DrQ-style random shift (replicate-pad by
+    /// `shift` pixels, random crop back to size) per sample and camera; `textNoise` adds Gaussian noise of
+    /// that std per embedding dimension, so nearby phrasings map to the same behaviour.
+    public func batch(_ indices: [Int], config: VLAConfig, embeddings: [String: [Float]], shift: Int, textNoise: Float,
+                      rng: inout SeededGenerator) throws -> DemoBatch {
+        let b = indices.count, k = config.chunkSize, a = actionDimension, d = config.textDimension
+        let plane = width * height
+        var images = cameras.map { _ in [Float](repeating: 0, count: b * 3 * plane) }
+        var proprio = [Float](), text = [Float](), target = [Float]()
+        proprio.reserveCapacity(b * proprioDimension); text.reserveCapacity(b * d); target.reserveCapacity(b * k * a)
+        for (row, i) in indices.enumerated() {
+            let (ep, st) = samples[i]
+            let e = episodes[ep]
+            for (ci, cam) in cameras.enumerated() {
+                let dx = shift > 0 ? Int(rng.next() % UInt64(2 * shift + 1)) - shift : 0
+                let dy = shift > 0 ? Int(rng.next() % UInt64(2 * shift + 1)) - shift : 0
+                e.images[cam]!.withUnsafeBufferPointer { src in
+                    images[ci].withUnsafeMutableBufferPointer { dst in
+                        ImagePixels.toCHW(src: src.baseAddress! + st * plane * 3, width: width, height: height,
+                                          dx: dx, dy: dy, into: dst.baseAddress! + row * 3 * plane)
+                    }
+                }
+            }
+            proprio += config.proprioNormalizer.normalize(e.proprio[st])
+            guard let emb = embeddings[e.instruction], emb.count == d else {
+                throw DatasetError("no \(d)-D embedding for instruction \"\(e.instruction)\"")
+            }
+            if textNoise > 0 {
+                text += emb.map { $0 + textNoise * Self.gaussian(&rng) }
+            } else {
+                text += emb
+            }
+            for act in actionChunk(episode: ep, step: st, k: k) { target += config.actionNormalizer.normalize(act) }
+        }
+        return DemoBatch(images: images.map { Tensor(shape: [b, 3, height, width], data: $0) },
+                         proprio: Tensor(shape: [b, proprioDimension], data: proprio),
+                         text: Tensor(shape: [b, d], data: text),
+                         target: Tensor(shape: [b, k * a], data: target))
+    }
+
+    static func gaussian(_ rng: inout SeededGenerator) -> Float {
+        let u1 = Double(rng.next() >> 11) / Double(1 << 53) + 1e-12, u2 = Double(rng.next() >> 11) / Double(1 << 53)
+        return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+    }
+}
+
+/// RGB8 (H, W, 3) → float (3, H, W) in [−0.5, 0.5], optionally shifted with edge replication.
+public enum ImagePixels {
+    public static func toCHW(src: UnsafePointer<UInt8>, width: Int, height: Int, dx: Int, dy: Int,
+                             into dst: UnsafeMutablePointer<Float>) {
+        let plane = width * height
+        for y in 0..<height {
+            let sy = min(max(y + dy, 0), height - 1)
+            for x in 0..<width {
+                let sx = min(max(x + dx, 0), width - 1)
+                let s = (sy * width + sx) * 3, o = y * width + x
+                dst[o] = Float(src[s]) * (1 / 255) - 0.5
+                dst[plane + o] = Float(src[s + 1]) * (1 / 255) - 0.5
+                dst[2 * plane + o] = Float(src[s + 2]) * (1 / 255) - 0.5
+            }
+        }
+    }
+
+    /// One frame as a (1, 3, H, W) tensor, no shift (inference).
+    public static func tensor(_ frame: Frame) -> Tensor {
+        var out = [Float](repeating: 0, count: 3 * frame.width * frame.height)
+        frame.pixels.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
+            toCHW(src: src.baseAddress!, width: frame.width, height: frame.height, dx: 0, dy: 0, into: dst.baseAddress!)
+        } }
+        return Tensor(shape: [1, 3, frame.height, frame.width], data: out)
+    }
+}

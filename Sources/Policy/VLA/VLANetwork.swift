@@ -1,0 +1,104 @@
+// The network of the embedded VLA (RT-1-style FiLM conditioning, ACT-style chunk head):
+//
+//   per camera:  image (B, 3, H, W) ─► [conv k/s ─► FiLM(γ, β from text) ─► ReLU] × L ─► spatial softmax ─► (B, 2C)
+//   text (B, 384) ─► linear ─► ReLU ─► (B, P)
+//   concat(keypoints of every camera, proprio (B, 5), text projection) ─► [linear ─► ReLU] × M ─► linear ─► (B, K·A)
+//
+// FiLM lets the instruction decide which features the conv stack keeps ("the red cube" lights up red
+// blobs), and spatial softmax turns each channel into an image coordinate (Levine et al.), which is what
+// a pick-place controller needs. Outputs are normalised actions (see VLAConfig.actionNormalizer).
+import Foundation
+import RobotKit
+import Tensor
+
+public final class VLANetwork {
+    public let config: VLAConfig
+    /// Every parameter by its checkpoint name.
+    public let parameters: [String: Tensor]
+
+    /// Every parameter's name, shape and fan-in, from the config alone (checked against a file before allocating).
+    public static func parameterShapes(_ config: VLAConfig) -> [(name: String, shape: [Int], fanIn: Int)] {
+        var out: [(String, [Int], Int)] = []
+        let a = config.architecture, text = config.textDimension
+        for cam in 0..<config.cameras.count {
+            var inC = 3
+            for (j, outC) in a.convChannels.enumerated() {
+                let k = a.convKernels[j], fan = inC * k * k
+                out.append(("cam\(cam).conv\(j).weight", [outC, inC, k, k], fan))
+                out.append(("cam\(cam).conv\(j).bias", [outC], fan))
+                out.append(("cam\(cam).film\(j).weight", [2 * outC, text], 0))
+                out.append(("cam\(cam).film\(j).bias", [2 * outC], 0))
+                inC = outC
+            }
+        }
+        out.append(("text.weight", [a.textProjection, text], text))
+        out.append(("text.bias", [a.textProjection], text))
+        var width = config.cameras.count * 2 * (a.convChannels.last ?? 1) + config.proprioDimension + a.textProjection
+        for j in 0..<a.mlpLayers {
+            out.append(("mlp\(j).weight", [a.hidden, width], width))
+            out.append(("mlp\(j).bias", [a.hidden], width))
+            width = a.hidden
+        }
+        let k = config.chunkSize * config.actionDimension
+        out.append(("head.weight", [k, width], width))
+        out.append(("head.bias", [k], 0))
+        return out
+    }
+
+    /// A freshly initialised network (PyTorch-default uniform init from a seeded generator). FiLM starts
+    /// near identity (γ ≈ 0, β = 0) so every block begins as plain conv + ReLU; the head bias starts at 0.
+    public init(config: VLAConfig, seed: UInt64) {
+        self.config = config
+        var rng = SeededGenerator(seed: seed)
+        var p: [String: Tensor] = [:]
+        for (name, shape, fan) in Self.parameterShapes(config) {
+            if name.contains(".film") && name.hasSuffix(".weight") {
+                p[name] = Tensor.uniform(shape, bound: 0.01, using: &rng)
+            } else if fan == 0 {
+                p[name] = Tensor(shape: shape, repeating: 0, requiresGrad: true)
+            } else {
+                p[name] = Tensor.kaimingUniform(shape, fanIn: fan, using: &rng)
+            }
+        }
+        parameters = p
+    }
+
+    /// Parameters in a fixed (name-sorted) order, for the optimizer and its saved state.
+    public var orderedParameters: [(String, Tensor)] { parameters.keys.sorted().map { ($0, parameters[$0]!) } }
+
+    public var parameterCount: Int { parameters.values.reduce(0) { $0 + $1.count } }
+
+    /// images: one (B, 3, H, W) per camera in `config.cameras` order, values ≈ [−0.5, 0.5];
+    /// proprio: (B, P) normalised; text: (B, D) instruction embeddings → (B, K·A) normalised actions.
+    public func forward(images: [Tensor], proprio: Tensor, text: Tensor) -> Tensor {
+        precondition(images.count == config.cameras.count, "VLANetwork: \(images.count) images for \(config.cameras.count) cameras")
+        let b = proprio.shape[0], a = config.architecture
+        var parts: [Tensor] = []
+        for (cam, image) in images.enumerated() {
+            var x = image                                                       // (B, C_in, H, W)
+            for (j, c) in a.convChannels.enumerated() {
+                let k = a.convKernels[j]
+                x = x.conv2d(weight: w("cam\(cam).conv\(j).weight"), bias: w("cam\(cam).conv\(j).bias"),
+                             stride: a.convStrides[j], padding: k / 2)          // (B, C, H', W')
+                let film = text.linear(weight: w("cam\(cam).film\(j).weight"), bias: w("cam\(cam).film\(j).bias"))  // (B, 2C)
+                let gamma = film.slice(axis: 1, 0..<c).reshaped([b, c, 1, 1])
+                let beta = film.slice(axis: 1, c..<(2 * c)).reshaped([b, c, 1, 1])
+                x = (x * (gamma + 1) + beta).relu()
+            }
+            parts.append(x.spatialSoftmax().reshaped([b, -1]))                  // (B, 2C)
+        }
+        parts.append(proprio)                                                   // (B, P)
+        parts.append(text.linear(weight: w("text.weight"), bias: w("text.bias")).relu())  // (B, T)
+        var h = Tensor.concat(parts, axis: 1)
+        for j in 0..<a.mlpLayers {
+            h = h.linear(weight: w("mlp\(j).weight"), bias: w("mlp\(j).bias")).relu()
+        }
+        return h.linear(weight: w("head.weight"), bias: w("head.bias"))         // (B, K·A)
+    }
+
+    private func w(_ name: String) -> Tensor {
+        guard let t = parameters[name] else { preconditionFailure("VLANetwork: no parameter \(name)") }
+        return t
+    }
+}
+

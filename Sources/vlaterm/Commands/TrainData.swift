@@ -1,0 +1,96 @@
+// Where `vlaterm train` gets demonstrations: recorded sessions (the real path: MCAP episodes decoded
+// once into memory) or, as a stopgap while `vlaterm record --sim --expert` is not wired, the simulator's
+// scripted expert run directly (with DART-style noise on the executed motion so the data covers the
+// small mistakes a learned policy makes; the recorded label is always the expert's clean action).
+import Episodes
+import Foundation
+import Policy
+import RobotKit
+import Simulator
+
+enum TrainData {
+    /// Successful episodes of the named sessions (under `root`) into `dataset`; returns how many were added.
+    static func loadSessions(_ names: [String], root: String, into dataset: DemoDataset, progress: (String) -> Void) throws -> Int {
+        let codec = JPEGCodec()
+        var added = 0
+        for name in names {
+            let store: SessionStore
+            do { store = try SessionStore.open(directory: root + "/" + name) } catch {
+                throw DatasetError("session \"\(name)\" under \(root): \(error). Record one with `vlaterm record --sim --expert --episodes 200 --session \(name)`")
+            }
+            let usable = store.manifest.episodes.filter { $0.outcome == .success }
+            for (i, e) in usable.enumerated() {
+                let ep = try EpisodeReader.read(path: store.path(of: e))
+                guard !ep.steps.isEmpty else { continue }
+                var images: [String: [UInt8]] = [:]
+                for cam in dataset.cameras {
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(ep.steps.count * dataset.width * dataset.height * 3)
+                    for s in ep.steps {
+                        guard let jpeg = s.images[cam] else {
+                            throw DatasetError("\(store.path(of: e)): step \(s.index) has no \"\(cam)\" image (cameras: \(ep.cameras.map(\.name)))")
+                        }
+                        let f = try codec.decode(jpeg)
+                        guard f.width == dataset.width, f.height == dataset.height else {
+                            throw DatasetError("\(store.path(of: e)): camera \"\(cam)\" is \(f.width)x\(f.height), the model needs \(dataset.width)x\(dataset.height)")
+                        }
+                        bytes += f.pixels
+                    }
+                    images[cam] = bytes
+                }
+                let instruction = ep.instructions.first?.text ?? e.task
+                try dataset.append(DemoEpisode(
+                    instruction: instruction, images: images,
+                    proprio: ep.steps.map { Array($0.state.proprioception.prefix(dataset.proprioDimension)).map(Float.init) },
+                    actions: ep.steps.map { $0.action.vector.map(Float.init) }))
+                added += 1
+                progress("session \(name): \(i + 1)/\(usable.count) episodes")
+            }
+        }
+        return added
+    }
+
+    /// Runs the scripted expert for `episodes` seeds starting at `seed` and keeps the successful ones.
+    /// `noise` is the std of the Gaussian added to the executed translation, as a fraction of the per-tick cap.
+    static func generateSimExpert(episodes: Int, seed: UInt64, noise: Double, maxSteps: Int, into dataset: DemoDataset,
+                                  progress: (String) -> Void) throws -> Int {
+        let config = SimConfig(cameraWidth: dataset.width, cameraHeight: dataset.height, maxSteps: maxSteps)
+        let sim = try TabletopSim(config: config, seed: seed)
+        var rng = SeededGenerator(seed: seed ^ 0xDA27)
+        var added = 0
+        for k in 0..<episodes {
+            try sim.reset(seed: seed &+ UInt64(k))
+            var expert = ScriptedExpert()
+            var images = [String: [UInt8]](), proprio: [[Float]] = [], actions: [[Float]] = []
+            for cam in dataset.cameras { images[cam] = [] }
+            var steps = 0
+            while !expert.isDone && steps < maxSteps {
+                for cam in dataset.cameras { images[cam]! += try sim.frame(camera: cam).pixels }
+                proprio.append(Array(sim.state().proprioception.prefix(dataset.proprioDimension)).map(Float.init))
+                let a = sim.limits.clamp(expert.action(for: sim))
+                actions.append(a.vector.map(Float.init))
+                var executed = a
+                // Noise only while moving freely with the gripper open or carrying; never in close/release.
+                if noise > 0 && !a.isZeroMotion {
+                    let s = noise * sim.limits.maxTranslation
+                    executed.dx += s * gaussian(&rng); executed.dy += s * gaussian(&rng); executed.dz += s * gaussian(&rng)
+                }
+                try sim.send(executed)
+                steps += 1
+                if sim.isSuccess() && expert.phase == .retreat { break }
+            }
+            let ok = sim.isSuccess()
+            if ok {
+                try dataset.append(DemoEpisode(instruction: sim.episode.instruction, images: images, proprio: proprio, actions: actions))
+                added += 1
+            }
+            progress("sim expert: episode \(k + 1)/\(episodes) \(ok ? "kept" : "failed, skipped"), \(steps) steps — \"\(sim.episode.instruction)\"")
+        }
+        return added
+    }
+
+    static func gaussian(_ rng: inout SeededGenerator) -> Double {
+        let u1 = Double(rng.next() >> 11) / Double(1 << 53) + 1e-12, u2 = Double(rng.next() >> 11) / Double(1 << 53)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+}

@@ -1,0 +1,70 @@
+import Policy
+import XCTest
+
+final class ChunkExecutorTests: XCTestCase {
+    /// Chunk predicted at tick t: action k is [t*10 + k] so each value says who predicted it for which tick.
+    func chunk(at t: Int, k: Int = 4) -> [[Double]] { (0..<k).map { [Double(t * 10 + $0)] } }
+
+    func testReplanEveryNExecutesNActionsThenAsksAgain() {
+        var ex = ChunkExecutor(mode: .replan(every: 3))
+        var executed: [Double] = [], inferredAt: [Int] = []
+        for t in 0..<7 {
+            if ex.needsChunk { inferredAt.append(t); ex.accept(chunk(at: t)) }
+            executed.append(ex.nextAction()![0])
+        }
+        XCTAssertEqual(inferredAt, [0, 3, 6])
+        XCTAssertEqual(executed, [0, 1, 2, 30, 31, 32, 60])
+    }
+
+    func testReplanPastTheChunkEndNeedsAChunkAndNeverInventsActions() {
+        var ex = ChunkExecutor(mode: .replan(every: 10))
+        ex.accept(chunk(at: 0, k: 2))
+        XCTAssertNotNil(ex.nextAction()); XCTAssertNotNil(ex.nextAction())
+        XCTAssertTrue(ex.needsChunk)
+        XCTAssertNil(ex.nextAction())
+        XCTAssertEqual(ex.tick, 2, "no action, no tick")
+    }
+
+    func testTemporalEnsembleAveragesOverlappingPredictionsOldestWeighingMost() {
+        let m = 0.5
+        var ex = ChunkExecutor(mode: .ensemble(decay: m))
+        XCTAssertTrue(ex.needsChunk)
+        ex.accept(chunk(at: 0))
+        XCTAssertEqual(ex.nextAction()![0], 0)                       // only chunk 0 covers tick 0
+        XCTAssertTrue(ex.needsChunk)
+        ex.accept(chunk(at: 1))
+        // tick 1: chunk0[1] = 1 (weight 1), chunk1[0] = 10 (weight e^-0.5)
+        let w = Foundation.exp(-m)
+        XCTAssertEqual(ex.nextAction()![0], (1 + w * 10) / (1 + w), accuracy: 1e-9)
+        ex.accept(chunk(at: 2))
+        let w2 = Foundation.exp(-2 * m)
+        XCTAssertEqual(ex.nextAction()![0], (2 + w * 11 + w2 * 20) / (1 + w + w2), accuracy: 1e-9)
+        XCTAssertFalse(ex.needsChunk == false && ex.tick == 0)
+    }
+
+    func testEnsembleDropsChunksThatNoLongerCoverAndDecayZeroIsAPlainMean() {
+        var ex = ChunkExecutor(mode: .ensemble(decay: 0))
+        for t in 0..<6 {
+            ex.accept(chunk(at: t, k: 2))
+            let v = ex.nextAction()![0]
+            // ticks ≥ 1: chunk t-1 predicts (t-1)*10+1, chunk t predicts t*10; chunk t-2 no longer covers t.
+            XCTAssertEqual(v, t == 0 ? 0 : (Double((t - 1) * 10 + 1) + Double(t * 10)) / 2, accuracy: 1e-12)
+        }
+    }
+
+    func testParseAndReset() {
+        XCTAssertEqual(ChunkExecutor.parse("replan:4"), .replan(every: 4))
+        XCTAssertEqual(ChunkExecutor.parse("ensemble:0.1"), .ensemble(decay: 0.1))
+        XCTAssertNil(ChunkExecutor.parse("replan:0"))
+        XCTAssertNil(ChunkExecutor.parse("ensemble:-1"))
+        XCTAssertNil(ChunkExecutor.parse("bogus"))
+        var ex = ChunkExecutor(mode: .replan(every: 2))
+        ex.accept(chunk(at: 0)); _ = ex.nextAction()
+        ex.reset()
+        XCTAssertTrue(ex.needsChunk)
+        XCTAssertEqual(ex.tick, 0)
+        XCTAssertNil(ex.nextAction())
+    }
+}
+
+import Foundation
