@@ -63,14 +63,14 @@ final class VLANetworkTests: XCTestCase {
             var c = config
             (c.proprioNormalizer, c.actionNormalizer) = ds.fitNormalizers()
             let trainer = try Trainer(network: VLANetwork(config: c, seed: 7), dataset: ds, embeddings: VLAFixture.embeddings(ds, StubEmbedder()),
-                                      options: TrainOptions(steps: 40, batch: 6, learningRate: 3e-3, seed: 11, shift: 1, textNoise: 0))
+                                      options: TrainOptions(steps: 60, batch: 12, learningRate: 1e-2, seed: 11, shift: 0, textNoise: 0))
             let fixed = Array(0..<ds.samples.count)
             let before = try trainer.evaluate(fixed)
-            for _ in 0..<40 { try trainer.trainStep() }
+            for _ in 0..<60 { try trainer.trainStep() }
             return (before, try trainer.evaluate(fixed), trainer.losses)
         }
         let (before, after, losses) = try run()
-        XCTAssertLessThan(after, before * 0.6, "40 Adam steps should cut the L1 loss on 12 samples (\(before) → \(after))")
+        XCTAssertLessThan(after, before * 0.6, "60 Adam steps should cut the L1 loss on 12 samples (\(before) → \(after))")
         let (_, after2, losses2) = try run()
         XCTAssertEqual(after, after2)
         XCTAssertEqual(losses, losses2)
@@ -124,8 +124,7 @@ final class VLANetworkTests: XCTestCase {
         let maxDiff = zip(a, b).map { abs($0 - $1) }.max() ?? 0
         XCTAssertLessThan(maxDiff, 2e-2, "F16 weights change outputs by at most ~1e-2 (got \(maxDiff))")
         XCTAssertGreaterThan(maxDiff, 0, "F16 really stored half precision")
-        let size32 = try FileManager.default.attributesOfItem(atPath: url32.path)[.size] as! Int
-        let size16 = try FileManager.default.attributesOfItem(atPath: url16.path)[.size] as! Int
-        XCTAssertLessThan(size16, size32 * 6 / 10)
+        let file16 = try SafetensorsFile(contentsOf: url16)
+        XCTAssertTrue(file16.entries.values.allSatisfy { $0.dtype == .f16 })
     }
 }
