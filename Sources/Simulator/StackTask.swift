@@ -33,28 +33,30 @@ public struct StackTask: TaskFamily {
             throw SimError.badTask("stack: the two objects need different colours (\(w.0.name))")
         }
 
-        let binColor = Palette.bins[rng.below(Palette.bins.count)]
-        let containers = [LayoutSampler.placeContainer(binColor, side: rng.below(2) == 0 ? 1 : -1, rng: &rng)]
+        // Drawn again from the same stream when the bin leaves too little room (deterministic per seed).
+        for _ in 0..<50 {
+            let binColor = Palette.bins[rng.below(Palette.bins.count)]
+            let containers = [LayoutSampler.placeContainer(binColor, side: rng.below(2) == 0 ? 1 : -1, rng: &rng)]
 
-        let total = 3 + rng.below(4)
-        let colors = rng.shuffled(Palette.objects)
-        let targetKind: (NamedColor, ObjectShape) = wanted ?? (colors[0], ObjectShape.allCases[rng.below(2)])
-        let baseColor = wantedBase?.0 ?? colors.first { $0 != targetKind.0 } ?? colors[1]
-        var kinds = [targetKind, (baseColor, ObjectShape.cube)]
-        for c in colors where c != targetKind.0 && c != baseColor && kinds.count < total {
-            kinds.append((c, ObjectShape.allCases[rng.below(2)]))
+            let total = 3 + rng.below(4)
+            let colors = rng.shuffled(Palette.objects)
+            let targetKind: (NamedColor, ObjectShape) = wanted ?? (colors[0], ObjectShape.allCases[rng.below(2)])
+            let baseColor = wantedBase?.0 ?? colors.first { $0 != targetKind.0 } ?? colors[1]
+            var kinds = [targetKind, (baseColor, ObjectShape.cube)]
+            for c in colors where c != targetKind.0 && c != baseColor && kinds.count < total {
+                kinds.append((c, ObjectShape.allCases[rng.below(2)]))
+            }
+            let objects = LayoutSampler.placeObjects(kinds, containers: containers, rng: &rng)
+            guard objects.count >= 3, objects[0].color == targetKind.0, objects[1].color == baseColor else { continue }
+            let target = objects[0], base = objects[1]
+            let instruction = request?.instruction ?? Self.templates[rng.below(Self.templates.count)]
+                .replacing(token: "{o}", with: target.name)
+                .replacing(token: "{b}", with: base.name)
+            let episode = TaskEpisode(family: name, instruction: instruction, target: target.name,
+                                      container: base.name, seed: seed)
+            return (SceneLayout(objects: objects, containers: containers), episode)
         }
-        let objects = LayoutSampler.placeObjects(kinds, containers: containers, rng: &rng)
-        guard objects.count >= 2, objects[0].color == targetKind.0, objects[1].color == baseColor else {
-            throw SimError.badTask("stack: could not place both objects for seed \(seed)")
-        }
-        let target = objects[0], base = objects[1]
-        let instruction = request?.instruction ?? Self.templates[rng.below(Self.templates.count)]
-            .replacing(token: "{o}", with: target.name)
-            .replacing(token: "{b}", with: base.name)
-        let episode = TaskEpisode(family: name, instruction: instruction, target: target.name,
-                                  container: base.name, seed: seed)
-        return (SceneLayout(objects: objects, containers: containers), episode)
+        throw SimError.badTask("stack: could not fit the objects beside the bin for seed \(seed)")
     }
 
     /// The target rests on the base cube's top face (centred within 1.5 cm), the base still on the table,

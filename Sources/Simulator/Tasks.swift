@@ -96,36 +96,39 @@ public struct PickPlaceTask: TaskFamily {
             if let c = try Self.parseContainer(text) { wantedBin = c } else { binCount = 1 }
         }
 
-        // Containers: one or two, on opposite sides of the workspace.
-        var binColors = Array(rng.shuffled(Palette.bins).prefix(binCount))
-        if let c = wantedBin, !binColors.contains(c) { binColors[0] = c }
-        let firstSide: Double = rng.below(2) == 0 ? 1 : -1
-        var containers: [ContainerSpec] = []
-        for (i, c) in binColors.enumerated() {
-            containers.append(LayoutSampler.placeContainer(c, side: i == 0 ? firstSide : -firstSide, rng: &rng))
-        }
-        let pick = rng.below(containers.count)
-        let targetBin = wantedBin.flatMap { c in containers.first { $0.color == c } } ?? containers[pick]
+        // Bins can leave too little table for the objects; then the layout is drawn again from the same
+        // stream (deterministic per seed; a layout that fits the first time is unchanged by the retry).
+        for _ in 0..<50 {
+            // Containers: one or two, on opposite sides of the workspace.
+            var binColors = Array(rng.shuffled(Palette.bins).prefix(binCount))
+            if let c = wantedBin, !binColors.contains(c) { binColors[0] = c }
+            let firstSide: Double = rng.below(2) == 0 ? 1 : -1
+            var containers: [ContainerSpec] = []
+            for (i, c) in binColors.enumerated() {
+                containers.append(LayoutSampler.placeContainer(c, side: i == 0 ? firstSide : -firstSide, rng: &rng))
+            }
+            let pick = rng.below(containers.count)
+            let targetBin = wantedBin.flatMap { c in containers.first { $0.color == c } } ?? containers[pick]
 
-        // Objects: the target first (so it always fits), then 2–5 distractors of other colours.
-        let total = 3 + rng.below(4)
-        let targetKind: (NamedColor, ObjectShape) = wanted ?? (
-            Palette.objects[rng.below(Palette.objects.count)], ObjectShape.allCases[rng.below(2)])
-        let others = rng.shuffled(Palette.objects.filter { $0 != targetKind.0 })
-        var kinds = [targetKind]
-        for c in others.prefix(total - 1) { kinds.append((c, ObjectShape.allCases[rng.below(2)])) }
-        let objects = LayoutSampler.placeObjects(kinds, containers: containers, rng: &rng)
-        guard let target = objects.first, target.color == targetKind.0 else {
-            throw SimError.badTask("could not place the target object for seed \(seed)")
-        }
+            // Objects: the target first (so it always fits), then 2–5 distractors of other colours.
+            let total = 3 + rng.below(4)
+            let targetKind: (NamedColor, ObjectShape) = wanted ?? (
+                Palette.objects[rng.below(Palette.objects.count)], ObjectShape.allCases[rng.below(2)])
+            let others = rng.shuffled(Palette.objects.filter { $0 != targetKind.0 })
+            var kinds = [targetKind]
+            for c in others.prefix(total - 1) { kinds.append((c, ObjectShape.allCases[rng.below(2)])) }
+            let objects = LayoutSampler.placeObjects(kinds, containers: containers, rng: &rng)
+            guard let target = objects.first, target.color == targetKind.0, objects.count >= 3 else { continue }
 
-        let containerWord = containers.count == 1 ? "bin" : targetBin.name
-        let instruction = request?.instruction ?? Self.templates[rng.below(Self.templates.count)]
-            .replacing(token: "{o}", with: target.name)
-            .replacing(token: "{c}", with: containerWord)
-        let episode = TaskEpisode(family: name, instruction: instruction, target: target.name,
-                                  container: containerWord, seed: seed)
-        return (SceneLayout(objects: objects, containers: containers), episode)
+            let containerWord = containers.count == 1 ? "bin" : targetBin.name
+            let instruction = request?.instruction ?? Self.templates[rng.below(Self.templates.count)]
+                .replacing(token: "{o}", with: target.name)
+                .replacing(token: "{c}", with: containerWord)
+            let episode = TaskEpisode(family: name, instruction: instruction, target: target.name,
+                                      container: containerWord, seed: seed)
+            return (SceneLayout(objects: objects, containers: containers), episode)
+        }
+        throw SimError.badTask("could not fit the objects beside the bins for seed \(seed)")
     }
 
     /// The target is inside the container's walls, below their rim, at rest and touched by neither finger.

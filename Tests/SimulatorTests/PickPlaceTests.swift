@@ -71,6 +71,14 @@ final class PickPlaceTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(phrasings.count, 5)
+        // Every seed yields a layout: bins never crowd the objects off the table (seed 469 once did).
+        for family in TaskFamilies.all {
+            for seed: UInt64 in 0..<3000 {
+                let (layout, episode) = try family.sample(seed: seed, request: nil)
+                XCTAssertTrue((3...6).contains(layout.objects.count), "\(family.name) seed \(seed)")
+                XCTAssertEqual(layout.objects.first?.name, episode.target)
+            }
+        }
         XCTAssertGreaterThan(targets.count, 6)
         XCTAssertTrue(counts.isSubset(of: Set(3...6)) && counts.count >= 3)
     }
