@@ -34,9 +34,7 @@ public final class ConsoleApp {
     /// Called with the chosen rendering once curses has started (e.g. to log it).
     public var onStart: ((RenderChoice) -> Void)?
 
-    private var editing = false
-    private var draft: [Unicode.Scalar] = []
-    private var cursor = 0
+    private var editor = InstructionEditor()
     private var showHelp = false
     private var uiVersion: UInt64 = 0
     private var quitRequested = false
@@ -103,7 +101,7 @@ public final class ConsoleApp {
             var snap = model.snapshot()
             snap.timing.renderFPS = fps
             snap.showHelp = showHelp
-            if editing { snap.instruction = InstructionLine(text: String(String.UnicodeScalarView(draft)), editing: true, cursor: cursor) }
+            if editor.isEditing { snap.instruction = editor.line }
             screen.render(snap, into: &buf)
             backend.flush(buf)
         }
@@ -114,43 +112,27 @@ public final class ConsoleApp {
         guard case .key(let key) = ev else { backend.invalidate(); return }
         if key == .char("\u{3}") { quitRequested = true; return }
         if key == .char("\u{c}") { backend.invalidate(); return }
-        if editing { editKey(key); return }
+        if editor.isEditing {
+            switch editor.handle(key) {
+            case .editing, .cancelled: break
+            case .submitted(let text):
+                model.request(.instruction(text))
+                model.update { $0.instruction = InstructionLine(text: text) }
+            }
+            return
+        }
         switch key {
         case .char("Q"): quitRequested = true
         case .char("?"): showHelp.toggle()
         case .escape where showHelp: showHelp = false
         case .char("i"), .char("/"):
             keyboard.releaseAll()
-            editing = true
-            draft = Array(model.snapshot().instruction.text.unicodeScalars); cursor = draft.count
+            editor.begin(with: model.snapshot().instruction.text)
         case .enter:
             let text = model.snapshot().instruction.text
             if text.isEmpty { model.log("type an instruction first (i)", .warn) } else { model.request(.instruction(text)) }
         default:
             keyboard.press(key)
-        }
-    }
-
-    /// Line editing for the instruction: insert, delete, move, Enter to submit, Esc to cancel.
-    private func editKey(_ key: KeyboardKey) {
-        switch key {
-        case .escape: editing = false
-        case .enter:
-            editing = false
-            let text = String(String.UnicodeScalarView(draft)).trimmingCharacters(in: .whitespaces)
-            if !text.isEmpty { model.request(.instruction(text)) }
-            model.update { $0.instruction = InstructionLine(text: text) }
-        case .backspace: if cursor > 0 { draft.remove(at: cursor - 1); cursor -= 1 }
-        case .delete: if cursor < draft.count { draft.remove(at: cursor) }
-        case .left: cursor = max(0, cursor - 1)
-        case .right: cursor = min(draft.count, cursor + 1)
-        case .home: cursor = 0
-        case .end: cursor = draft.count
-        case .char(let c):
-            for s in c.unicodeScalars where CellBuffer.displayable(s) == s {
-                if draft.count < 500 { draft.insert(s, at: cursor); cursor += 1 }
-            }
-        default: break
         }
     }
 }
