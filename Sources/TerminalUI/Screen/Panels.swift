@@ -87,8 +87,8 @@ public struct SessionTimingPanel: ConsolePanel {
         var y = area.y
         if y < area.maxY {
             buf.put([Span(ses.name ?? "no session", ses.name == nil ? .dim : .text),
-                     Span("  ep ", .dim), Span("\(ses.episode)"), Span("  rec ", .dim), Span("\(ses.episodesRecorded)"),
-                     Span("  " + fixed(ses.episodeSeconds, 1) + "s", .dim)],
+                     Span(" ep ", .dim), Span("\(ses.episode)"), Span(" rec ", .dim), Span("\(ses.episodesRecorded)"),
+                     Span(" " + fixed(ses.episodeSeconds, 1) + "s", .dim)],
                     x: area.x, y: y, maxWidth: area.width, theme: theme)
             y += 1
         }
@@ -96,7 +96,7 @@ public struct SessionTimingPanel: ConsolePanel {
             let slow = t.controlTarget > 0 && t.controlAchieved < 0.9 * t.controlTarget
             buf.put([Span("ctl ", .dim), Span(fixed(t.controlAchieved, 1), slow ? .warn : .good),
                      Span("/" + fixed(t.controlTarget, 0) + "Hz", .dim),
-                     Span(" ui ", .dim), Span(fixed(t.renderFPS, 0) + "fps"), Span(" " + fixed(t.tickMillis, 1) + "ms", .dim)],
+                     Span(" ui ", .dim), Span(fixed(t.renderFPS, 0) + "fps"), Span(" " + fixed(t.tickMillis, t.tickMillis < 10 ? 1 : 0) + "ms", .dim)],
                     x: area.x, y: y, maxWidth: area.width, theme: theme)
         }
     }
