@@ -35,7 +35,7 @@ struct BenchBlitCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard iterations > 0, repeats > 0 else { throw ValidationError("--iterations and --repeats must be positive") }
+        guard iterations > 0, repeats > 0 else { throw benchUsage("--iterations and --repeats must be positive") }
         let harness = noChafa ? nil : try ChafaHarness.build()
         let frames = try Self.simFrames()
         let grids = [(40, 15), (80, 30)]
@@ -221,4 +221,10 @@ func runProgram(_ argv: [String]) throws -> (Int32, String) {
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Bad usage of a bench command exits 2 (the contract) with the flag and what was expected.
+func benchUsage(_ message: String) -> ExitCode {
+    note("vlaterm bench: \(message)")
+    return ExitStatus.badInput
 }

@@ -51,12 +51,12 @@ struct BenchConsoleCommand: ParsableCommand {
     func run() throws {
         let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, (20...1000).contains(parts[0]), (10...500).contains(parts[1]) else {
-            throw ValidationError("--size: expected COLSxROWS, e.g. 120x40")
+            throw benchUsage("--size: expected COLSxROWS, e.g. 120x40")
         }
         guard let request = RenderRequest(rawValue: render), request != .auto else {
-            throw ValidationError("--render: blocks, braille or ascii")
+            throw benchUsage("--render: blocks, braille or ascii")
         }
-        guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds: 0 < s <= 600") }
+        guard seconds > 0, seconds <= 600 else { throw benchUsage("--seconds: 0 < s <= 600") }
         let (cols, rows) = (parts[0], parts[1])
 
         // The sim at 50 Hz control, so every 30 FPS render period has new camera images to draw (at 30 Hz the two

@@ -11,12 +11,13 @@ struct ConsoleCommand: ParsableCommand {
         commandName: "console",
         abstract: "Open the full-screen console on the simulated robot (the default).",
         discussion: """
-        Shows the robot's cameras as live thumbnails, its state, input devices, loop timing and an event log,
-        and drives it from the keyboard: w/s a/d r/f move x/y/z, q/e yaw, g gripper, +/- speed, space stops
+        Shows the robot's cameras as live thumbnails, its state, input devices, loop timing and an event log, \
+        and drives it from the keyboard: w/s a/d r/f move x/y/z, q/e yaw, g gripper, +/- speed, space stops \
         (latched; R re-arms). Press ? inside for every binding of the active keymaps, Q or Ctrl-C to quit.
 
-        --render auto picks from the terminal: truecolor (COLORTERM=truecolor/24bit) or 256 colours → blocks;
-        fewer than 8 colours, TERM=dumb or a non-UTF-8 locale → ascii. braille draws 2x4 dots per cell.
+        --render auto picks from the terminal: truecolor (COLORTERM=truecolor/24bit) or 256 colours give \
+        half-blocks; fewer than 8 colours, TERM=dumb or a non-UTF-8 locale give ascii. braille draws 2x4 dots \
+        per cell.
         """
     )
 
@@ -31,16 +32,22 @@ struct ConsoleCommand: ParsableCommand {
     @Option(help: "Camera resolution as WIDTHxHEIGHT (simulator renders at this size).") var cameraSize = "96x72"
 
     func validate() throws {
-        guard robot == "sim" else { throw ValidationError("--robot: only 'sim' is available (got '\(robot)')") }
+        guard robot == "sim" else { throw usage("--robot: only 'sim' is available (got '\(robot)')") }
         guard RenderRequest(rawValue: render) != nil else {
-            throw ValidationError("--render: expected auto, blocks, ascii or braille (got '\(render)')")
+            throw usage("--render: expected auto, blocks, ascii or braille (got '\(render)')")
         }
         guard parseSize(cameraSize) != nil else {
-            throw ValidationError("--camera-size: expected WIDTHxHEIGHT between 16x12 and 320x240 (got '\(cameraSize)')")
+            throw usage("--camera-size: expected WIDTHxHEIGHT between 16x12 and 320x240 (got '\(cameraSize)')")
         }
         if let gamepadReplay, !FileManager.default.isReadableFile(atPath: gamepadReplay) {
-            throw ValidationError("--gamepad-replay: cannot read '\(gamepadReplay)'")
+            throw usage("--gamepad-replay: cannot read '\(gamepadReplay)'")
         }
+    }
+
+    /// Bad usage exits 2 (the contract), with the flag and what was expected.
+    private func usage(_ message: String) -> ExitCode {
+        note("vlaterm console: \(message)")
+        return ExitStatus.badInput
     }
 
     private func parseSize(_ s: String) -> (Int, Int)? {
