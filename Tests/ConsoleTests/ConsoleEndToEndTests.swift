@@ -143,6 +143,14 @@ final class ConsoleEndToEndTests: XCTestCase {
         _ = try t.waitFor("the prompt after Ctrl-C") { $0.contains("closed by signal 2") && $0.contains("E2E-PROMPT$") }
         XCTAssertEqual(try t.format("#{alternate_on}"), "0")
 
+        // SIGHUP (the SSH connection dropped) restores the tty as well.
+        try t.keys("clear; sh -c 'echo $$ > \(pidFile); exec \(Self.binary) --render ascii'", "Enter")
+        _ = try t.waitFor("the console a fourth time") { $0.contains("[ IDLE ]") }
+        let pid2 = try XCTUnwrap(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        Foundation.kill(pid2, SIGHUP)
+        _ = try t.waitFor("the prompt after SIGHUP") { $0.contains("closed by signal 1") && $0.contains("E2E-PROMPT$") }
+        XCTAssertEqual(try t.format("#{alternate_on}"), "0")
+
         // A terminal without cursor addressing gets a clear refusal, not a scrolling mess.
         try t.keys("clear; TERM=dumb \(Self.binary); echo exit=$?", "Enter")
         let dumb = try t.waitFor("the refusal on TERM=dumb") { $0.contains("exit=") }
