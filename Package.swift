@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit", "Input", "Episodes"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit", "Input", "Episodes", "Policy", "Supervisor"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit", "COpenSSL"], exclude: ["Fixtures"]),

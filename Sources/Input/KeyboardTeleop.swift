@@ -92,6 +92,8 @@ public struct KeyboardKeymap: Sendable, Equatable {
         KeyboardBinding([.char(" ")], .operatorEvent(.stop), "STOP (latches)"),
         KeyboardBinding([.char("R")], .operatorEvent(.rearm), "re-arm after a stop"),
         KeyboardBinding([.char("p")], .operatorEvent(.pauseToggle), "pause / resume"),
+        KeyboardBinding([.char("t")], .operatorEvent(.takeOver), "take over from the policy (any move key does too)"),
+        KeyboardBinding([.char("h")], .operatorEvent(.handBack), "hand back to the policy, same instruction"),
     ])
 }
 

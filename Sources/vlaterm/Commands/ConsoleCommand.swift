@@ -3,6 +3,7 @@ import Console
 import Foundation
 import Input
 import RobotKit
+import Policy
 import Simulator
 
 /// `vlaterm console` (also plain `vlaterm`): the full-screen console on the simulated robot.
@@ -28,7 +29,7 @@ struct ConsoleCommand: ParsableCommand {
     @Option(help: "Replay an evemu recording as the gamepad.") var gamepadReplay: String?
     @Flag(help: "Take the gamepad exclusively (EVIOCGRAB) so other programs stop seeing its input.") var grab = false
     @Option(help: "Session name for recordings.") var session: String?
-    @Option(help: "Policy: embedded, openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "embedded"
+    @Option(help: "Policy for typed instructions: embedded, expert (the simulator's scripted expert), openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "embedded"
     @Option(help: "Camera resolution as WIDTHxHEIGHT (simulator renders at this size).") var cameraSize = "96x72"
 
     func validate() throws {
@@ -83,8 +84,21 @@ struct ConsoleCommand: ParsableCommand {
             throw ExitStatus.badInput
         }
         let sources: [any TeleopSource] = [keyboard] + (pad.map { [$0] } ?? [])
-        let controller = ConsoleController(robot: sim, sources: sources, model: model,
+        let robot = LockedSimRobot(sim: sim)
+        let chosen: (Policy?, String?)
+        do { chosen = try ConsoleAutonomy.makePolicy(policy, robot: robot) } catch {
+            note("vlaterm console: \(error)")
+            throw ExitStatus.badInput
+        }
+        let controller = ConsoleController(robot: robot, sources: sources, model: model,
                                            instruction: sim.episode.instruction)
+        // Autonomy and supervision (issue 7); before any recording hook, which labels episodes from its events.
+        let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim), clock: clock,
+                                         runner: chosen.0.map { PolicyRunner(policy: $0, clock: clock) }, unavailable: chosen.1,
+                                         isSuccess: { robot.withSim { $0.isSuccess() } },
+                                         contactForce: { robot.withSim { $0.maxArmContactForce() } },
+                                         bell: ConsoleAutonomy.ringBell)
+        controller.hooks.append(supervision)
         if let pad { controller.hooks.append(GamepadAlertHook(source: pad, model: model)) }
         if let session { model.update { $0.session.name = session } }
         let app = ConsoleApp(controller: controller, keyboard: keyboard,
@@ -95,6 +109,9 @@ struct ConsoleCommand: ParsableCommand {
             model.log("console on \(sim.name), seed \(seed): \(sim.episode.instruction)")
             model.log("thumbnails: \(choice.mode.rawValue), colours: \(choice.depth.rawValue)", .dim)
             if let pad { model.log("gamepad: \(pad.teleopLabel)", .dim) }
+            if let reason = chosen.1 { model.log("autonomy unavailable: \(reason)", .warn) } else {
+                model.log("policy: \(supervision.policyName) — type i, an instruction, Enter", .dim)
+            }
         }
         let exit: ConsoleExit
         do {

@@ -37,9 +37,14 @@ final class ExpertPolicy: Policy {
     let chunkSize = 1
     private let sim: TabletopSim
     private var expert = ScriptedExpert()
-    init(sim: TabletopSim) { self.sim = sim }
+    /// Held while reading the simulator when the policy runs on the runner's thread and the control thread
+    /// steps the same simulator (the console); nil when both happen on one thread (`vlaterm run`).
+    private let simLock: NSLock?
+    init(sim: TabletopSim, simLock: NSLock? = nil) { self.sim = sim; self.simLock = simLock }
     func reset() { expert = ScriptedExpert() }
     func infer(_ request: PolicyRequest) throws -> ActionChunk {
+        simLock?.lock()
+        defer { simLock?.unlock() }
         let a = expert.action(for: sim)
         return ActionChunk(actions: [a.vector], done: expert.isDone)
     }

@@ -1,0 +1,211 @@
+// Autonomy in the console: a tick hook that drives the real `Supervisor` every control tick (teleop command,
+// operator events, an observation summary, policy replies) and lets it decide the motion whenever a run is
+// active (AUTONOMY, TAKEOVER, PAUSED during a run, E-STOP). Inference runs on the `PolicyRunner`'s thread:
+// this hook only submits requests and polls replies, so the control tick never waits on a model or a socket.
+//
+// Who owns the mode: the controller keeps IDLE/TELEOP (its keyboard teleop is tuned for that) and handles
+// stop / re-arm / pause itself before hooks run, so this hook mirrors those into the supervisor by comparing
+// the controller's mode with the one it wrote last tick. Everything run-related is the supervisor's.
+//
+// Register this hook BEFORE the RecordingHook: at the end of a run it adds markSuccess / markFailure to the
+// tick's events so the recorder labels the episode; the recorder flags TAKEOVER steps as intervention by
+// reading `ctx.mode`, which this hook sets.
+import Foundation
+import Policy
+import RobotKit
+import Supervisor
+import TerminalUI
+
+public final class SupervisorHook: ConsoleTickHook {
+    public private(set) var supervisor: Supervisor
+    private let runner: PolicyRunner?
+    /// Why autonomy is not available (no policy), shown when the operator asks for it.
+    private let unavailable: String?
+    private let isSuccess: (() -> Bool)?
+    private let contactForce: (() -> Double?)?
+    private let bell: () -> Void
+
+    private var lastObservation: Observation?
+    /// Replies collected by `awaitInference` for the next tick.
+    private var stashed: [PolicyReply] = []
+    private var lastMode: OperatingMode = .idle
+    private var ownedLastTick = false
+    private var myAlert: String?
+    // For the panel.
+    public private(set) var lastInferenceMs: Double?
+    public private(set) var lastOutcome: EpisodeOutcome?
+    public var policyName: String { runner?.policyName ?? "none" }
+
+    /// - Parameters:
+    ///   - runner: the policy on its own thread; nil when none could be loaded (`unavailable` says why).
+    ///   - isSuccess: the task's success predicate (simulator); nil when the robot has none.
+    ///   - contactForce: largest arm contact force this tick, newtons; nil when unknown.
+    ///   - bell: rings the terminal bell (called on the control thread).
+    public init(configuration: SupervisorConfiguration, clock: any Clock, runner: PolicyRunner?, unavailable: String? = nil,
+                isSuccess: (() -> Bool)? = nil, contactForce: (() -> Double?)? = nil, bell: @escaping () -> Void = {}) {
+        supervisor = Supervisor(configuration: configuration, clock: clock)
+        self.runner = runner; self.unavailable = unavailable
+        self.isSuccess = isSuccess; self.contactForce = contactForce; self.bell = bell
+    }
+
+    /// Tests and headless drivers: blocks (condition wait, no sleep) until the policy thread has answered or
+    /// `timeout` real seconds pass; the replies are handled at the next tick, exactly like polled ones.
+    public func awaitInference(timeout: Double = 5) {
+        guard let runner, runner.isBusy || supervisor.inferenceInFlight != nil else { return }
+        stashed += runner.waitForReplies(timeout: timeout)
+    }
+
+    // MARK: the tick
+
+    public func beforeSend(_ ctx: inout TickContext) throws {
+        mirrorControllerDecisions(&ctx)
+        handleEvents(&ctx)
+        // No command means nobody holds a deadman: tell the supervisor (deadman released), so a takeover's
+        // release sends one zero command and re-pressing drives again, instead of waiting for "input stale".
+        absorb(supervisor.teleop(ctx.command ?? TeleopCommand()), &ctx)
+        for r in stashed + (runner?.poll() ?? []) { handleReply(r, &ctx) }
+        stashed.removeAll()
+        if supervisor.mode == .autonomy, isSuccess?() == true { absorb(supervisor.taskSucceeded(), &ctx) }
+
+        guard let obs = lastObservation else { return }     // first tick: nothing seen yet, the controller holds
+        let summary = TickSummary(observation: obs, contactForce: contactForce?() ?? nil)
+        let out = supervisor.tick(summary)
+        var motion: Action?
+        for a in out {
+            switch a {
+            case .send(let action, _, _): motion = action
+            case .requestInference(let id, let text, let deadline):
+                runner?.submit(PolicyRequest(id: id, observation: obs, instruction: text, deadline: deadline))
+            default: break
+            }
+        }
+        absorb(out, &ctx)
+        let owns = Self.ownsMode(supervisor.mode)
+        if owns || ownedLastTick {
+            ctx.mode = supervisor.mode
+            ctx.action = motion ?? Action.hold(gripper: supervisor.commandedGripper)
+        }
+        if supervisor.mode == .autonomy && supervisor.pendingTakeover == nil && ctx.alert == myAlert && myAlert != nil {
+            ctx.alert = nil; myAlert = nil
+        }
+        ownedLastTick = owns
+        lastMode = ctx.mode
+    }
+
+    public func afterSend(_ ctx: TickContext, observation: Observation) throws {
+        lastObservation = observation
+    }
+
+    /// The sidebar: policy, instruction, timing, chunk position, a pending takeover request's countdown.
+    public func panel() -> PanelContent? {
+        var lines: [[Span]] = []
+        lines.append([Span("policy ", .dim), Span(runner?.policyName ?? "none", runner == nil ? .warn : .text)])
+        if let unavailable, runner == nil { lines.append([Span(unavailable, .warn)]) }
+        if let text = supervisor.instruction { lines.append([Span("task ", .dim), Span("\"\(text)\"", .accent)]) }
+        let chunk = supervisor.chunkPosition
+        let ms = lastInferenceMs.map { String(format: "%.0f ms", $0) } ?? "–"
+        lines.append([Span("inference ", .dim), Span(ms), Span("  chunk ", .dim),
+                      Span(chunk.count > 0 ? "\(min(chunk.index, chunk.count))/\(chunk.count)" : "–"),
+                      Span(supervisor.inferenceInFlight != nil ? "  (asking)" : "", .dim)])
+        if let r = supervisor.pendingTakeover {
+            lines.append([Span("TAKE OVER: \(r.exception.label)", .bad)])
+            lines.append([Span("stop in \(Int(max(0, supervisor.configuration.takeoverBudget - (lastNow - r.since)).rounded(.up))) s", .bad)])
+        } else if let o = lastOutcome {
+            lines.append([Span("last run: ", .dim), Span(o.rawValue, o == .success || o == .policyDone ? .good : .warn)])
+        }
+        return PanelContent(title: "Autonomy", lines: lines)
+    }
+
+    // MARK: pieces
+
+    private var lastNow = 0.0
+
+    /// The modes in which the supervisor, not the controller, decides the motion.
+    static func ownsMode(_ m: OperatingMode) -> Bool { m == .autonomy || m == .takeover || m == .paused || m == .estop }
+
+    /// Stop, re-arm and pause are consumed by the controller before hooks run; carry them into the supervisor.
+    private func mirrorControllerDecisions(_ ctx: inout TickContext) {
+        lastNow = ctx.now
+        if ctx.mode == .estop && supervisor.mode != .estop {
+            absorb(supervisor.operatorEvent(.stop), &ctx)
+        } else if lastMode == .estop && ctx.mode != .estop && supervisor.mode == .estop {
+            absorb(supervisor.operatorEvent(.rearm), &ctx)
+        } else if lastMode == .paused && ctx.mode != .paused && supervisor.mode == .paused {
+            absorb(supervisor.operatorEvent(.pauseToggle), &ctx)       // resume: back to where the run was
+        }
+    }
+
+    private func handleEvents(_ ctx: inout TickContext) {
+        var rest: [OperatorEvent] = []
+        for e in ctx.events {
+            switch e {
+            case .startAutonomy:
+                if runner == nil {
+                    ctx.log.append(LogLine(time: ctx.now, text: "no policy: \(unavailable ?? "none configured"); staying \(ctx.mode.label)", role: .warn))
+                } else {
+                    runner?.reset()
+                    lastOutcome = nil
+                    absorb(supervisor.submitInstruction(ctx.instruction), &ctx)
+                }
+            case .handBack where runner == nil:
+                ctx.log.append(LogLine(time: ctx.now, text: "no policy to hand back to", role: .warn))
+            case .takeOver, .handBack:
+                absorb(supervisor.operatorEvent(e), &ctx)
+            case .pauseToggle:
+                absorb(supervisor.operatorEvent(e), &ctx)       // the controller leaves it to us during a run
+            default:
+                rest.append(e)
+            }
+        }
+        ctx.events = rest
+    }
+
+    private func handleReply(_ r: PolicyReply, _ ctx: inout TickContext) {
+        switch r {
+        case .chunk(let id, let chunk, _):
+            lastInferenceMs = chunk.inferenceMs
+            absorb(supervisor.policyReply(requestId: id, actions: chunk.actions, done: chunk.done), &ctx)
+        case .failed(let id, let error, _):
+            let kind: SupervisorException
+            if case .deadlineMissed = error { kind = .missedDeadline } else { kind = .policyFailed }
+            absorb(supervisor.policyError(requestId: id, kind: kind, message: "\(error)"), &ctx)
+        }
+    }
+
+    /// Turns what the supervisor said into log lines, the banner alert, the bell and episode labels.
+    private func absorb(_ out: [SupervisorAction], _ ctx: inout TickContext) {
+        for a in out {
+            switch a {
+            case .alert(let al):
+                ctx.alert = al.message; myAlert = al.message
+                let role: Role = al.exception == nil ? .warn : .bad
+                let reason = al.exception.map { " [\($0.rawValue)]" } ?? ""
+                ctx.log.append(LogLine(time: ctx.now, text: al.message + reason, role: role))
+                if al.bell || al.takeoverRequested { bell() }
+            case .log(let s):
+                ctx.log.append(LogLine(time: ctx.now, text: s, role: .dim))
+            case .stop(let reason):
+                ctx.log.append(LogLine(time: ctx.now, text: "E-STOP: \(reason) (R re-arms)", role: .bad))
+                ctx.alert = "E-STOP: \(reason)"; myAlert = ctx.alert
+                bell()
+            case .modeChanged(let from, let to):
+                if to == .takeover { bell() }       // the operator's input won: say so audibly too
+                ctx.log.append(LogLine(time: ctx.now, text: "\(from.label) → \(to.label)", role: to == .autonomy ? .good : .text))
+            case .episodeEnded(let outcome):
+                lastOutcome = outcome
+                let good = outcome == .success || (outcome == .policyDone && isSuccess?() != false)
+                ctx.log.append(LogLine(time: ctx.now, text: "run ended: \(outcome.rawValue)", role: good ? .good : .warn))
+                // The recorder (registered after this hook) labels the episode from these events.
+                if ctx.recording {
+                    switch outcome {
+                    case .success, .policyDone: ctx.events.append(good ? .markSuccess : .markFailure)
+                    case .stopped: ctx.events.append(.markFailure)
+                    case .failure, .discarded, .interrupted: break      // the operator's own label, or a new run
+                    }
+                }
+            case .send, .hold, .requestInference, .cancelInference:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// Wiring autonomy into `vlaterm console`: which policy, the supervisor configuration for the simulator, and
+// the lock that lets the scripted expert read the simulator from the policy thread while the control thread
+// steps it. Kept out of ConsoleCommand.swift so that file stays about the console itself.
+import Console
+import Foundation
+import Policy
+import RobotKit
+import Simulator
+import Supervisor
+
+/// The simulator with every call under one lock, shared with `ExpertPolicy` (which reads ground truth on the
+/// policy runner's thread). MuJoCo's model/data are not thread-safe; the lock is held for one step or one
+/// render at a time, so the policy thread waits at most a tick.
+final class LockedSimRobot: Robot {
+    let sim: TabletopSim
+    let lock = NSLock()
+    init(sim: TabletopSim) { self.sim = sim }
+    var name: String { sim.name }
+    var cameras: [CameraSpec] { sim.cameras }
+    var limits: ActionLimits { sim.limits }
+    var controlRate: Double { sim.controlRate }
+    func send(_ action: Action) throws { lock.lock(); defer { lock.unlock() }; try sim.send(action) }
+    func state() -> RobotState { lock.lock(); defer { lock.unlock() }; return sim.state() }
+    func frame(camera: String) throws -> Frame { lock.lock(); defer { lock.unlock() }; return try sim.frame(camera: camera) }
+    func withSim<T>(_ body: (TabletopSim) throws -> T) rethrows -> T { lock.lock(); defer { lock.unlock() }; return try body(sim) }
+}
+
+enum ConsoleAutonomy {
+    /// The supervisor settings for the tabletop: its step limits and its reach box with a 1 cm margin (the
+    /// same as `vlaterm run`).
+    static func configuration(for sim: TabletopSim) -> SupervisorConfiguration {
+        var c = SupervisorConfiguration()
+        c.limits = sim.limits
+        c.workspace = Workspace(
+            min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,
+            max: SIMD3(TabletopSim.reachX.upperBound, TabletopSim.reachY.upperBound, TabletopSim.reachZ.upperBound) + 0.01)
+        return c
+    }
+
+    /// `--policy`: expert, embedded, openpi://…, openvla://…. Returns the policy, or nil plus the reason autonomy
+    /// is unavailable (the console still runs: teleop and recording work without a policy). Throws for a
+    /// malformed URL (bad usage, exit 2).
+    static func makePolicy(_ spec: String, robot: LockedSimRobot) throws -> (Policy?, String?) {
+        switch spec {
+        case "expert":
+            return (ExpertPolicy(sim: robot.sim, simLock: robot.lock), nil)
+        case "embedded":
+            return (nil, "the built-in model is not in this build yet; start with --policy expert or openpi://HOST:PORT")
+        default:
+            guard spec.contains("://") else {
+                throw PolicyError.configuration("--policy '\(spec)': use embedded, expert, openpi://HOST:PORT or openvla://HOST:PORT")
+            }
+            return (try RemotePolicies.make(url: spec, options: RemotePolicyOptions()), nil)
+        }
+    }
+
+    /// The terminal bell. Written straight to the terminal (one byte, moves nothing) from the control thread,
+    /// because ncurses' beep() may only be called from the UI thread.
+    static func ringBell() {
+        var bel: UInt8 = 7
+        _ = write(STDOUT_FILENO, &bel, 1)
+    }
+}
