@@ -9,6 +9,8 @@ import Glibc
 import Darwin
 #endif
 
+/// Not thread-safe: one thread at a time drives a sim (MuJoCo's error trap state is per thread, so any
+/// single thread may, e.g. the console's control thread). Resets rebuild the whole MuJoCo world.
 public final class TabletopSim: Robot {
     public let config: SimConfig
     public let name = "sim-tabletop"
