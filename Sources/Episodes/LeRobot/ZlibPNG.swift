@@ -10,24 +10,33 @@ public enum ZlibPNG {
     public static func encode(_ f: Frame, level: Int32 = 3) throws -> [UInt8] {
         let w = f.width, h = f.height, stride = w * 3
         var raw = [UInt8](repeating: 0, count: (stride + 1) * h)
-        f.pixels.withUnsafeBufferPointer { px in
-            raw.withUnsafeMutableBufferPointer { out in
-                var cand = [[UInt8]](repeating: [UInt8](repeating: 0, count: stride), count: 3)
-                for y in 0..<h {
-                    let row = y * stride, prev = row - stride
-                    var best = 0, bestScore = Int.max
-                    for filter in 0..<3 {   // 0 None, 1 Sub, 2 Up
-                        var score = 0
-                        for x in 0..<stride {
-                            let a = x >= 3 ? px[row + x - 3] : 0, b = y > 0 ? px[prev + x] : 0
-                            let v = px[row + x] &- (filter == 0 ? 0 : filter == 1 ? a : b)
-                            cand[filter][x] = v
-                            score += Int(v < 128 ? v : 255 - v + 1)
+        var sub = [UInt8](repeating: 0, count: stride), up = [UInt8](repeating: 0, count: stride)
+        f.pixels.withUnsafeBufferPointer { pxb in
+            raw.withUnsafeMutableBufferPointer { outb in
+                sub.withUnsafeMutableBufferPointer { sb in
+                    up.withUnsafeMutableBufferPointer { ub in
+                        guard let px = pxb.baseAddress, let out = outb.baseAddress, let sp = sb.baseAddress, let upp = ub.baseAddress else { return }
+                        @inline(__always) func cost(_ v: UInt8) -> Int { v < 128 ? Int(v) : 256 - Int(v) }
+                        for y in 0..<h {
+                            let row = px + y * stride
+                            var sNone = 0, sSub = 0, sUp = 0
+                            for x in 0..<stride {
+                                let c = row[x]
+                                let a: UInt8 = x >= 3 ? row[x - 3] : 0
+                                let b: UInt8 = y > 0 ? row[x - stride] : 0
+                                sp[x] = c &- a; upp[x] = c &- b
+                                sNone &+= cost(c); sSub &+= cost(sp[x]); sUp &+= cost(upp[x])
+                            }
+                            let dst = out + y * (stride + 1)
+                            if sSub <= sNone && sSub <= sUp {
+                                dst[0] = 1; (dst + 1).update(from: sp, count: stride)
+                            } else if sUp <= sNone {
+                                dst[0] = 2; (dst + 1).update(from: upp, count: stride)
+                            } else {
+                                dst[0] = 0; (dst + 1).update(from: row, count: stride)
+                            }
                         }
-                        if score < bestScore { bestScore = score; best = filter }
                     }
-                    out[y * (stride + 1)] = UInt8(best)
-                    for x in 0..<stride { out[y * (stride + 1) + 1 + x] = cand[best][x] }
                 }
             }
         }

@@ -29,6 +29,8 @@ struct BenchRecordCommand: ParsableCommand {
         var record_call_median_us: Double, record_call_p99_us: Double
         var writer_cpu_share: Double, mb_per_minute: Double
         var export_frames: Int?, export_seconds: Double?, export_frames_per_second: Double?
+        /// Export frames per CPU-second of this process (the machine is shared; wall time includes waiting).
+        var export_frames_per_cpu_second: Double?
     }
 
     func validate() throws {
@@ -43,7 +45,7 @@ struct BenchRecordCommand: ParsableCommand {
             results.append(r)
             note(String(format: "%@: %d steps, %d dropped; record() median %.1f µs p99 %.1f µs; writer %.1f%% of a core; %.1f MB/min",
                         r.size, r.steps, r.dropped, r.record_call_median_us, r.record_call_p99_us, 100 * r.writer_cpu_share, r.mb_per_minute)
-                 + (r.export_frames_per_second.map { String(format: "; export %.0f frames/s", $0) } ?? ""))
+                 + (r.export_frames_per_second.map { String(format: "; export %.1f frames/s (%.1f per CPU-second)", $0, r.export_frames_per_cpu_second ?? 0) } ?? ""))
         }
         if json { try printJSON(["record": results]) }
     }
@@ -86,11 +88,18 @@ struct BenchRecordCommand: ParsableCommand {
                            writer_cpu_share: st.writerCPUSeconds / wall,
                            mb_per_minute: Double(st.bytesWritten) / 1e6 / (Double(steps) / fps / 60))
         if export {
-            let t0 = clock.now()
+            let t0 = clock.now(), c0 = processCPUSeconds()
             let rep = try LeRobotExport.export(session: try SessionStore.open(directory: root + "/bench"), to: root + "/export")
             let dt = clock.now() - t0
             r.export_frames = rep.frames; r.export_seconds = dt; r.export_frames_per_second = Double(rep.frames) / dt
+            r.export_frames_per_cpu_second = Double(rep.frames) / max(1e-9, processCPUSeconds() - c0)
         }
         return r
+    }
+
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
