@@ -32,25 +32,34 @@ final class ConvGeometryTests: XCTestCase {
         }
     }
 
-    func testBackwardWithRebuiltColumnsEqualsKeptColumns() {
+    func testBackwardSameForKeptOrRebuiltColumnsAndAnyChunking() {
         var rng = TestRNG(seed: 6)
         let g = ConvGeometry(c: 2, h: 7, w: 6, kh: 3, kw: 3, stride: 2, padding: 1)
         let (b, oc) = (3, 4)
         let x = randomTensor([b, 2, 7, 6], &rng), w = randomTensor([oc, 2, 3, 3], &rng), dout = randomTensor([b, oc, g.oh, g.ow], &rng)
+        // Forward keeping columns, two images per sgemm (so the last chunk is partial).
         var kept = [Float](repeating: 0, count: b * g.ckk * g.l), out = [Float](repeating: 0, count: b * oc * g.l)
-        var scratch = [Float](repeating: 0, count: g.ckk * g.l)
-        var dwKept = [Float](repeating: 0, count: w.count), dwRebuilt = dwKept, dxKept = [Float](repeating: 0, count: x.count), dxRebuilt = dxKept
-        out.wp { o in kept.wp { c in x.data.rp { xp in w.data.rp { wp in conv2d_forward(o, xp, wp, nil, b: b, oc: oc, g, col: c, keepColumns: true) } } } }
-        x.data.rp { xp in w.data.rp { wp in dout.data.rp { dp in scratch.wp { sp in
-            kept.rp { kp in dwKept.wp { dw in dxKept.wp { dx in
-                conv2d_backward(dx: dx, dweight: dw, dbias: nil, dout: dp, x: xp, weight: wp, b: b, oc: oc, g, col: sp, savedColumns: kp)
-            } } }
-            dwRebuilt.wp { dw in dxRebuilt.wp { dx in
-                conv2d_backward(dx: dx, dweight: dw, dbias: nil, dout: dp, x: xp, weight: wp, b: b, oc: oc, g, col: sp, savedColumns: nil)
-            } }
-        } } } }
-        XCTAssertEqual(dwKept, dwRebuilt)
-        XCTAssertEqual(dxKept, dxRebuilt)
-        XCTAssertTrue(dwKept.contains { $0 != 0 })
+        var tmp = [Float](repeating: 0, count: oc * g.l * 2)
+        out.wp { o in kept.wp { c in tmp.wp { t in x.data.rp { xp in w.data.rp { wp in
+            conv2d_forward(o, xp, wp, nil, b: b, oc: oc, g, nb: 2, cols: c, tmp: t, keepColumns: true)
+        } } } } }
+        func backward(nb: Int, useSaved: Bool) -> (dw: [Float], dx: [Float]) {
+            var dw = [Float](repeating: 0, count: w.count), dx = [Float](repeating: 0, count: x.count)
+            var cols = [Float](repeating: 0, count: g.ckk * g.l * nb), dcols = cols, dO = [Float](repeating: 0, count: oc * g.l * nb)
+            x.data.rp { xp in w.data.rp { wp in dout.data.rp { dp in kept.rp { kp in
+                cols.wp { cp in dcols.wp { dcp in dO.wp { dop in dw.wp { dwp in dx.wp { dxp in
+                    conv2d_backward(dx: dxp, dweight: dwp, dbias: nil, dout: dp, x: xp, weight: wp, b: b, oc: oc, g, nb: nb,
+                                    cols: cp, dcols: dcp, dO: dop, saved: useSaved ? kp : nil)
+                } } } } }
+            } } } }
+            return (dw, dx)
+        }
+        let reference = backward(nb: 2, useSaved: true)
+        XCTAssertTrue(reference.dw.contains { $0 != 0 } && reference.dx.contains { $0 != 0 })
+        for nb in [1, 2, 3] {
+            let r = backward(nb: nb, useSaved: false)
+            for (a, e) in zip(r.dw, reference.dw) { XCTAssertEqual(a, e, accuracy: 1e-5, "dw, nb \(nb)") }
+            for (a, e) in zip(r.dx, reference.dx) { XCTAssertEqual(a, e, accuracy: 1e-5, "dx, nb \(nb)") }
+        }
     }
 }

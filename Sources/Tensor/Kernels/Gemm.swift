@@ -8,8 +8,8 @@ func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, a
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard m > 0, n > 0 else { return }
-    if k == 0 {  // BLAS leaves C · beta; make the empty sum explicit.
-        for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+    if k == 0 {  // BLAS leaves C · beta; make the empty sum explicit (and never multiply garbage by 0).
+        for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : c[i * ldc + j] * beta } }
         return
     }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,

@@ -7,7 +7,7 @@ extension Tensor {
                      "matmul: \(shape) · \(other.shape) do not chain")
         let m = shape[0], k = shape[1], n = other.shape[1]
         let a = self, b = other
-        let out = Tensor.filled(m * n) { o in a.data.rp { ap in b.data.rp { bp in matmul_forward(o, ap, bp, m: m, k: k, n: n) } } }
+        let out = Tensor.overwritten(m * n) { o in a.data.rp { ap in b.data.rp { bp in matmul_forward(o, ap, bp, m: m, k: k, n: n) } } }
         return Tensor.result(shape: [m, n], data: out, parents: [a, b]) { out in
             guard let g = out.grad else { return }
             Tensor.withGrads([a, b]) { d in
@@ -25,7 +25,7 @@ extension Tensor {
         let c = shape[rank - 1], oc = weight.shape[0], n = count / max(c, 1)
         if let bias { precondition(bias.shape == [oc], "linear: bias \(bias.shape) should be [\(oc)]") }
         let x = self
-        let out = Tensor.filled(n * oc) { o in x.data.rp { xp in weight.data.rp { wp in bias?.data.rp { bp in
+        let out = Tensor.overwritten(n * oc) { o in x.data.rp { xp in weight.data.rp { wp in bias?.data.rp { bp in
             linear_forward(o, xp, wp, bp, n: n, c: c, oc: oc)
         } ?? linear_forward(o, xp, wp, nil, n: n, c: c, oc: oc) } } }
         var outShape = shape; outShape[rank - 1] = oc
@@ -55,20 +55,26 @@ extension Tensor {
         // otherwise backward rebuilds them (im2col is cheap next to the sgemms at that size).
         let keep = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
             && b * g.ckk * g.l <= 16 << 20
-        var col = [Float](repeating: 0, count: g.ckk * g.l * (keep ? b : 1))
-        let out = Tensor.filled(b * oc * g.l) { o in col.wp { cp in x.data.rp { xp in weight.data.rp { wp in
-            if let bias { bias.data.rp { bp in conv2d_forward(o, xp, wp, bp, b: b, oc: oc, g, col: cp, keepColumns: keep) } }
-            else { conv2d_forward(o, xp, wp, nil, b: b, oc: oc, g, col: cp, keepColumns: keep) }
-        } } } }
-        let saved = keep ? col : []
+        let nb = keep ? b : convChunk(batch: b, g)
+        var cols = scratchFloats(g.ckk * g.l * nb)
+        var tmp = scratchFloats(oc * g.l * nb)
+        let out = Tensor.overwritten(b * oc * g.l) { o in cols.wp { cp in tmp.wp { tp in x.data.rp { xp in weight.data.rp { wp in
+            (bias?.data).rp { bp in
+                conv2d_forward(o, xp, wp, bp, b: b, oc: oc, g, nb: nb, cols: cp, tmp: tp, keepColumns: keep)
+            }
+        } } } } }
+        let saved = keep ? cols : []
         return Tensor.result(shape: [b, oc, g.oh, g.ow], data: out, parents: [x, weight] + (bias.map { [$0] } ?? [])) { out in
             guard let grad = out.grad else { return }
-            var scratch = [Float](repeating: 0, count: g.ckk * g.l)
+            let nbB = keep ? b : convChunk(batch: b, g)
+            var cols = keep ? [] : scratchFloats(g.ckk * g.l * nbB)
+            var dcols = x.requiresGrad ? scratchFloats(g.ckk * g.l * nbB) : []
+            var dO = scratchFloats(oc * g.l * nbB)
             Tensor.withGrads([x, weight, bias]) { d in
-                scratch.wp { cp in grad.rp { gp in x.data.rp { xp in weight.data.rp { wp in saved.rp { sp in
-                    conv2d_backward(dx: d[0], dweight: d[1], dbias: d[2], dout: gp, x: xp, weight: wp, b: b, oc: oc, g,
-                                    col: cp, savedColumns: keep ? sp : nil)
-                } } } } }
+                cols.wp { cp in dcols.wp { dcp in dO.wp { dop in grad.rp { gp in x.data.rp { xp in weight.data.rp { wp in saved.rp { sp in
+                    conv2d_backward(dx: d[0], dweight: d[1], dbias: d[2], dout: gp, x: xp, weight: wp, b: b, oc: oc, g, nb: nbB,
+                                    cols: cp, dcols: dcp, dO: dop, saved: keep ? sp : nil)
+                } } } } } } }
             }
         }
     }

@@ -8,7 +8,7 @@ extension Tensor {
         if let bias { precondition(bias.shape == [c], "layerNorm: bias \(bias.shape) should be [\(c)]") }
         let x = self
         var mean = [Float](repeating: 0, count: n), rstd = [Float](repeating: 0, count: n)
-        let out = Tensor.filled(count) { o in mean.wp { mp in rstd.wp { rp in x.data.rp { xp in
+        let out = Tensor.overwritten(count) { o in mean.wp { mp in rstd.wp { rp in x.data.rp { xp in
             weight?.data.rp { wp in bias?.data.rp { bp in
                 layernorm_forward(out: o, mean: mp, rstd: rp, x: xp, weight: wp, bias: bp, n: n, c: c, eps: eps)
             } ?? layernorm_forward(out: o, mean: mp, rstd: rp, x: xp, weight: wp, bias: nil, n: n, c: c, eps: eps) }
@@ -29,7 +29,7 @@ extension Tensor {
     public func softmax() -> Tensor {
         let c = shape.last ?? 1, n = count / max(c, 1)
         let x = self
-        let y = Tensor.filled(count) { o in x.data.rp { xp in softmax_forward(out: o, x: xp, n: n, c: c) } }
+        let y = Tensor.overwritten(count) { o in x.data.rp { xp in softmax_forward(out: o, x: xp, n: n, c: c) } }
         return Tensor.result(shape: shape, data: y, parents: [x]) { out in
             guard let g = out.grad else { return }
             x.gradPointer { dx in g.rp { gp in out.data.rp { yp in softmax_backward(dx: dx, dout: gp, y: yp, n: n, c: c) } } }

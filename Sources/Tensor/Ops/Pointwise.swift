@@ -11,7 +11,7 @@ extension Tensor {
         let a = self, b = other
         let sa = broadcastStrides(a.shape, to: outShape), sb = broadcastStrides(b.shape, to: outShape)
         let same = a.shape == b.shape
-        let out = Tensor.filled(outShape.elementCount) { o in a.data.rp { ap in b.data.rp { bp in
+        let out = Tensor.overwritten(outShape.elementCount) { o in a.data.rp { ap in b.data.rp { bp in
             switch op {
             case .add: if same { for i in 0..<a.count { o[i] = ap[i] + bp[i] } } else { forEachBroadcast(outShape, sa, sb) { o[$0] = ap[$1] + bp[$2] } }
             case .sub: if same { for i in 0..<a.count { o[i] = ap[i] - bp[i] } } else { forEachBroadcast(outShape, sa, sb) { o[$0] = ap[$1] - bp[$2] } }
@@ -38,7 +38,7 @@ extension Tensor {
     /// y = x · s + t, elementwise with scalars.
     public func affine(scale s: Float, shift t: Float = 0) -> Tensor {
         let x = self
-        let out = Tensor.filled(count) { o in x.data.rp { xp in for i in 0..<x.count { o[i] = xp[i] * s + t } } }
+        let out = Tensor.overwritten(count) { o in x.data.rp { xp in for i in 0..<x.count { o[i] = xp[i] * s + t } } }
         return Tensor.result(shape: shape, data: out, parents: [x]) { out in
             guard let g = out.grad else { return }
             x.gradPointer { dx in g.rp { gp in for i in 0..<x.count { dx[i] += gp[i] * s } } }
@@ -51,7 +51,7 @@ extension Tensor {
     /// GELU, exact erf form (as BERT): x · Φ(x).
     public func gelu() -> Tensor {
         let x = self
-        let out = Tensor.filled(count) { o in x.data.rp { xp in gelu_forward(out: o, x: xp, n: x.count) } }
+        let out = Tensor.overwritten(count) { o in x.data.rp { xp in gelu_forward(out: o, x: xp, n: x.count) } }
         return Tensor.result(shape: shape, data: out, parents: [x]) { out in
             guard let g = out.grad else { return }
             x.gradPointer { dx in g.rp { gp in x.data.rp { xp in gelu_backward(dx: dx, dout: gp, x: xp, n: x.count) } } }
@@ -61,7 +61,7 @@ extension Tensor {
     /// ReLU: max(x, 0).
     public func relu() -> Tensor {
         let x = self
-        let out = Tensor.filled(count) { o in x.data.rp { xp in relu_forward(out: o, x: xp, n: x.count) } }
+        let out = Tensor.overwritten(count) { o in x.data.rp { xp in relu_forward(out: o, x: xp, n: x.count) } }
         return Tensor.result(shape: shape, data: out, parents: [x]) { out in
             guard let g = out.grad else { return }
             x.gradPointer { dx in g.rp { gp in x.data.rp { xp in relu_backward(dx: dx, dout: gp, x: xp, n: x.count) } } }
