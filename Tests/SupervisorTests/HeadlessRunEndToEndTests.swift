@@ -50,6 +50,22 @@ final class HeadlessRunEndToEndTests: XCTestCase {
         }
     }
 
+    /// A shove has no exception of its own: the run either recovers (the expert re-plans) or a check catches what
+    /// the shove caused (here, seed 0 at 0.5 s: the cube hits the arm, contact force). Either way nothing unsafe is sent.
+    func testPushObjectEndsInSuccessOrAHoldNeverAnUnsafeCommand() throws {
+        for at in ["0.5", "1.5"] {
+            let (status, r) = try run(["--inject", "push-object@" + at])
+            let kinds = (r["exceptions"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
+            let log = (r["log"] as? [String]) ?? []
+            XCTAssertTrue(log.contains { $0.contains("INJECT push-object") }, "the fault fired at \(at)")
+            XCTAssertTrue(r["success"] as? Bool == true || (kinds.count >= 2 && kinds.last == "takeoverUnanswered"),
+                          "push@\(at): recovers, or an exception holds and escalates: \(kinds)")
+            XCTAssertEqual(r["unsafe_commands"] as? Int, 0)
+            XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0)
+            XCTAssertEqual(status, r["success"] as? Bool == true ? 0 : 1)
+        }
+    }
+
     /// Issue 7: grab the stick mid-run (an evemu recording of a DualShock 4: deadman + stick at 0.5 s into the replay,
     /// which starts 1 s into the run), and find the correction in the recorded episode.
     func testATakeoverFromAnEvemuReplayIsRecordedAsIntervention() throws {

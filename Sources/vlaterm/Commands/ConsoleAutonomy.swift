@@ -26,14 +26,15 @@ final class LockedSimRobot: Robot {
 }
 
 enum ConsoleAutonomy {
-    /// The supervisor settings for the tabletop: its step limits and its reach box with a 1 cm margin (the
-    /// same as `vlaterm run`).
+    /// The supervisor settings for the tabletop: its step limits, its reach box with a 1 cm margin and its joint
+    /// ranges (the same as `vlaterm run`).
     static func configuration(for sim: TabletopSim) -> SupervisorConfiguration {
         var c = SupervisorConfiguration()
         c.limits = sim.limits
         c.workspace = Workspace(
             min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,
             max: SIMD3(TabletopSim.reachX.upperBound, TabletopSim.reachY.upperBound, TabletopSim.reachZ.upperBound) + 0.01)
+        c.jointLimits = RunCommand.jointLimits(sim)
         return c
     }
 

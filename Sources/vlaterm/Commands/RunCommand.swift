@@ -22,7 +22,8 @@ struct RunCommand: ParsableCommand {
         Policies: expert (the simulator's scripted expert — privileged state, a stand-in for testing the loop), \
         openpi://HOST:PORT, openvla://HOST:PORT (add +tls for wss/https). The built-in model is not available yet.
 
-        Faults (--inject KIND@SECONDS, repeatable): drop-object (the gripper slips open once), camera-freeze \
+        Faults (--inject KIND@SECONDS, repeatable): drop-object (the gripper slips open once), push-object (the target is shoved sideways; if carried it is \
+        knocked out of the fingers), camera-freeze \
         (images stop changing), policy-stall (inference takes twice the deadline), policy-nan (actions become NaN), \
         gamepad-unplug (the input device disappears).
 
@@ -85,6 +86,7 @@ struct RunCommand: ParsableCommand {
         loop.configuration.workspace = Workspace(
             min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,
             max: SIMD3(TabletopSim.reachX.upperBound, TabletopSim.reachY.upperBound, TabletopSim.reachZ.upperBound) + 0.01)
+        loop.configuration.jointLimits = Self.jointLimits(sim)
         loop.configuration.inferenceTimeout = inferenceTimeout
         loop.configuration.takeoverBudget = takeoverBudget
         loop.pad = pad
@@ -120,6 +122,12 @@ struct RunCommand: ParsableCommand {
                  + "\(report.exceptions.count) exception(s), task \(report.success ? "succeeded" : "not done"), unsafe commands: \(report.unsafe_commands)")
         }
         if !report.success { throw ExitStatus.jobFailed }
+    }
+
+    /// The arm's joint ranges widened by 0.02 rad: MuJoCo's limits are soft constraints, so a joint under load
+    /// may sit a hair outside its range without anything being wrong.
+    static func jointLimits(_ sim: TabletopSim) -> [ClosedRange<Double>] {
+        sim.jointRanges.map { ($0.lowerBound - 0.02)...($0.upperBound + 0.02) }
     }
 
     /// The target object comes from the instruction when it names one the simulator knows ("red cube").

@@ -12,7 +12,7 @@ import Supervisor
 /// A fault to inject at a simulated time.
 struct InjectedFault: Codable, Equatable {
     enum Kind: String, Codable, CaseIterable {
-        case dropObject = "drop-object", cameraFreeze = "camera-freeze", policyStall = "policy-stall"
+        case dropObject = "drop-object", pushObject = "push-object", cameraFreeze = "camera-freeze", policyStall = "policy-stall"
         case policyNaN = "policy-nan", gamepadUnplug = "gamepad-unplug"
     }
     var kind: Kind
@@ -133,6 +133,11 @@ struct HeadlessRun {
                 switch f.kind {
                 case .gamepadUnplug: absorb(sup.inputDeviceLost("injected: gamepad unplugged"))
                 case .dropObject: forceOpenTicks = Int(0.3 * sim.controlRate)
+                case .pushObject:
+                    // A shove from outside: sideways and up. On the table the policy must cope; in the fingers it
+                    // knocks the object out, which the drop check below reports.
+                    let ok = sim.push(object: sim.episode.target, velocity: SIMD3(0, 2.5, 0.5))
+                    if !ok { report.log.append(String(format: "%7.2f s  push-object: no object '%@' to push", t, sim.episode.target)) }
                 case .cameraFreeze, .policyStall, .policyNaN: break
                 }
             }
