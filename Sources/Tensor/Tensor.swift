@@ -9,6 +9,8 @@
 // a message like Swift's own array bounds checks; untrusted data (weight files, token ids from files) is
 // validated before it reaches an op — see Safetensors/ and Parameters.swift, which throw.
 
+import Foundation
+
 /// A float32 tensor: shape + contiguous row-major storage, optionally with a gradient and a backward node.
 ///
 /// Not `Sendable`: a tensor is mutable (its data and grad change during training). Share weights across
@@ -87,5 +89,3 @@ extension Tensor: CustomStringConvertible {
         return "Tensor(\(shape), [\(head)\(count > 6 ? ", …" : "")]\(requiresGrad ? ", grad" : ""))"
     }
 }
-
-import Foundation

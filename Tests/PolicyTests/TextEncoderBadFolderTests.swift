@@ -67,4 +67,14 @@ final class TextEncoderBadFolderTests: XCTestCase {
         try Data(cfg.utf8).write(to: dir.appendingPathComponent("config.json"))
         assertFails(mentioning: "expected [1024, 384]")
     }
+
+    func testHugeMetadataFilesAreRefusedWithoutReadingThem() throws {
+        // A sparse 4 GB config.json: refused by size, never read into memory.
+        let url = dir.appendingPathComponent("config.json")
+        XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil))
+        let h = try FileHandle(forWritingTo: url)
+        try h.truncate(atOffset: 4 << 30)
+        try h.close()
+        assertFails(mentioning: "is 4294967296 bytes")
+    }
 }

@@ -56,7 +56,7 @@ public final class TextEncoder: Sendable {
 
     /// `max_seq_length` from sentence_bert_config.json, if the folder has one that says so.
     static func sentenceMaxLength(_ dir: URL) -> Int? {
-        guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("sentence_bert_config.json").path),
+        guard let data = try? readSmallFile(dir.appendingPathComponent("sentence_bert_config.json"), cap: 1 << 20),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let n = obj["max_seq_length"] as? Int, n >= 2 else { return nil }
         return n

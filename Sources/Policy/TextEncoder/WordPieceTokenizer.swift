@@ -15,13 +15,7 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Reads `vocab.txt`; errors name the file and what is missing.
     public init(vocabFile url: URL) throws {
-        let attrs = try? FileManager.default.attributesOfItem(atPath: url.path)
-        if let size = attrs?[.size] as? Int, size > Self.maxVocabBytes {
-            throw TextEncoderError.badFile(url.path, "is \(size) bytes; a BERT vocab.txt is well under \(Self.maxVocabBytes)")
-        }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw TextEncoderError.missingFile(url.path)
-        }
+        let data = try readSmallFile(url, cap: Self.maxVocabBytes)
         guard let text = String(data: data, encoding: .utf8) else {
             throw TextEncoderError.badFile(url.path, "is not UTF-8 text")
         }
