@@ -59,6 +59,20 @@ public final class Adam {
         }
     }
 
+    /// Scales all grads down so their global L2 norm is at most `maxNorm` (as torch.nn.utils.clip_grad_norm_;
+    /// ACT-style policies clip at 10). Returns the norm before clipping.
+    @discardableResult
+    public func clipGradNorm(_ maxNorm: Float) -> Float {
+        var sq: Double = 0
+        for p in parameters { if let g = p.grad { for v in g { sq += Double(v) * Double(v) } } }
+        let norm = Float(sq.squareRoot())
+        if norm > maxNorm && norm.isFinite {
+            let k = maxNorm / (norm + 1e-6)
+            for p in parameters where p.grad != nil { p.grad!.wp { g in for i in 0..<p.count { g[i] *= k } } }
+        }
+        return norm
+    }
+
     /// Clears every parameter's grad (call before the next forward/backward).
     public func zeroGrad() { for p in parameters { p.grad = nil } }
 

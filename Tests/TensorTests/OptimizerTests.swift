@@ -27,6 +27,17 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(q.data[0], 1.9, accuracy: 1e-5)
     }
 
+    func testClipGradNormScalesToMaxNorm() {
+        let a = Tensor(shape: [2], data: [0, 0], requiresGrad: true), b = Tensor(shape: [1], data: [0], requiresGrad: true)
+        let opt = Adam.adamW([a, b])
+        a.grad = [3, 0]; b.grad = [4]
+        XCTAssertEqual(opt.clipGradNorm(1), 5, accuracy: 1e-6)
+        XCTAssertEqual(a.grad![0], 0.6, accuracy: 1e-5)
+        XCTAssertEqual(b.grad![0], 0.8, accuracy: 1e-5)
+        XCTAssertEqual(opt.clipGradNorm(10), 1, accuracy: 1e-5)
+        XCTAssertEqual(b.grad![0], 0.8, accuracy: 1e-5, "under the limit: unchanged")
+    }
+
     func testSmallConvNetLearnsWithAdamW() {
         // Regress the brightest pixel's (x, y) from 6×6 images: conv → relu → spatial softmax → linear, L1 loss.
         var rng = TestRNG(seed: 11)
