@@ -8,6 +8,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks: simulator, renderer, blitters, input latency, tensor engine.",
         subcommands: [BenchRenderCommand.self, BenchInputCommand.self, BenchSimCommand.self, BenchRecordCommand.self,
                       BenchSupervisorCommand.self, BenchRemoteCommand.self, BenchBlitCommand.self, BenchConsoleCommand.self,
-                      BenchTensorCommand.self, BenchEmbedCommand.self, BenchPolicyCommand.self]
+                      BenchTensorCommand.self, BenchEmbedCommand.self, BenchPolicyCommand.self, BenchTakeoverCommand.self]
     )
 }

@@ -14,12 +14,14 @@ import Supervisor
 final class LockedSimRobot: Robot {
     let sim: TabletopSim
     let lock = NSLock()
+    /// The last action sent (benchmarks check what reached the robot).
+    private(set) var lastSent: Action?
     init(sim: TabletopSim) { self.sim = sim }
     var name: String { sim.name }
     var cameras: [CameraSpec] { sim.cameras }
     var limits: ActionLimits { sim.limits }
     var controlRate: Double { sim.controlRate }
-    func send(_ action: Action) throws { lock.lock(); defer { lock.unlock() }; try sim.send(action) }
+    func send(_ action: Action) throws { lock.lock(); defer { lock.unlock() }; lastSent = action; try sim.send(action) }
     func state() -> RobotState { lock.lock(); defer { lock.unlock() }; return sim.state() }
     func frame(camera: String) throws -> Frame { lock.lock(); defer { lock.unlock() }; return try sim.frame(camera: camera) }
     func withSim<T>(_ body: (TabletopSim) throws -> T) rethrows -> T { lock.lock(); defer { lock.unlock() }; return try body(sim) }
