@@ -7,6 +7,7 @@ import Policy
 import RobotKit
 import Simulator
 import Supervisor
+import Tensor
 
 /// The simulator with every call under one lock, shared with `ExpertPolicy` (which reads ground truth on the
 /// policy runner's thread). MuJoCo's model/data are not thread-safe; the lock is held for one step or one
@@ -30,8 +31,10 @@ final class LockedSimRobot: Robot {
 enum ConsoleAutonomy {
     /// The supervisor settings for the tabletop: its step limits, its reach box with a 1 cm margin and its joint
     /// ranges (the same as `vlaterm run`).
-    static func configuration(for sim: TabletopSim) -> SupervisorConfiguration {
+    static func configuration(for sim: TabletopSim, policy: String = "") -> SupervisorConfiguration {
         var c = SupervisorConfiguration()
+        // The built-in model re-plans every 4 actions of its chunk, as `vlaterm eval` runs it by default (replan:4).
+        if policy == "embedded" { c.actionsPerChunk = 4 }
         c.limits = sim.limits
         c.workspace = Workspace(
             min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,
@@ -48,13 +51,24 @@ enum ConsoleAutonomy {
         case "expert":
             return (ExpertPolicy(sim: robot.sim, simLock: robot.lock), nil)
         case "embedded":
-            return (nil, "the built-in model is not in this build yet; start with --policy expert or openpi://HOST:PORT")
+            do { return (try loadEmbedded(cameras: robot.cameras), nil) } catch {
+                return (nil, "built-in model unavailable (\(error)); teleop works, or start with --policy expert")
+            }
         default:
             guard spec.contains("://") else {
                 throw PolicyError.configuration("--policy '\(spec)': use embedded, expert, openpi://HOST:PORT or openvla://HOST:PORT")
             }
             return (try RemotePolicies.make(url: spec, options: RemotePolicyOptions()), nil)
         }
+    }
+
+    /// The built-in model from `$VLATERM_MODEL` or `models/default.safetensors`, checked against this robot's
+    /// cameras and action space. Inference then runs on the PolicyRunner thread with BLAS sized for it.
+    static func loadEmbedded(cameras: [CameraSpec]) throws -> EmbeddedVLA {
+        _ = BLASThreads.configureForInference()
+        let vla = try EmbeddedVLA.load(url: EmbeddedVLA.defaultModelURL)
+        try vla.check(cameras: cameras)
+        return vla
     }
 
     /// The terminal bell. Written straight to the terminal (one byte, moves nothing) from the control thread,

@@ -93,7 +93,7 @@ struct ConsoleCommand: ParsableCommand {
         let controller = ConsoleController(robot: robot, sources: sources, model: model,
                                            instruction: sim.episode.instruction)
         // Autonomy and supervision (issue 7); before any recording hook, which labels episodes from its events.
-        let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim), clock: clock,
+        let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim, policy: policy), clock: clock,
                                          runner: chosen.0.map { PolicyRunner(policy: $0, clock: clock) }, unavailable: chosen.1,
                                          isSuccess: { robot.withSim { $0.isSuccess() } },
                                          contactForce: { robot.withSim { $0.maxArmContactForce() } },

@@ -20,7 +20,8 @@ struct RunCommand: ParsableCommand {
         of simulated time. Exit status: 0 when the task succeeded, 1 otherwise, 2 for bad input.
 
         Policies: expert (the simulator's scripted expert — privileged state, a stand-in for testing the loop), \
-        openpi://HOST:PORT, openvla://HOST:PORT (add +tls for wss/https). The built-in model is not available yet.
+        embedded (the built-in model: $VLATERM_MODEL or models/default.safetensors), openpi://HOST:PORT, \
+        openvla://HOST:PORT (add +tls for wss/https).
 
         Faults (--inject KIND@SECONDS, repeatable): drop-object (the gripper slips open once), push-object (the target is shoved sideways; if carried it is \
         knocked out of the fingers), camera-freeze \
@@ -32,7 +33,7 @@ struct RunCommand: ParsableCommand {
     )
 
     @Argument(help: "The task in plain language.") var instruction: String
-    @Option(help: "expert, openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "expert"
+    @Option(help: "expert, embedded (the built-in model, $VLATERM_MODEL or models/default.safetensors), openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "expert"
     @Option(help: "Seed of the tabletop layout.") var seed: UInt64 = 0
     @Option(name: .customLong("inject"), help: "Fault to inject, KIND@SECONDS (repeatable).") var injections: [String] = []
     @Option(help: "Give up after this many simulated seconds.") var maxSeconds = 60.0
@@ -80,13 +81,8 @@ struct RunCommand: ParsableCommand {
             note("vlaterm run: \(error)"); throw ExitStatus.jobFailed
         }
         var loop = HeadlessRun(sim: sim, policy: chosen, instruction: instruction, seed: seed, faults: faults, maxSeconds: maxSeconds)
-        loop.configuration.limits = sim.limits
-        // The arm's reach box with a 1 cm margin: a policy pushing outside it is stopped and reported, not just
-        // clamped silently by the simulator.
-        loop.configuration.workspace = Workspace(
-            min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,
-            max: SIMD3(TabletopSim.reachX.upperBound, TabletopSim.reachY.upperBound, TabletopSim.reachZ.upperBound) + 0.01)
-        loop.configuration.jointLimits = Self.jointLimits(sim)
+        loop.configuration = ConsoleAutonomy.configuration(for: sim, policy: policy)
+        // Limits, the reach box (+1 cm) and joint ranges: one definition for the console and headless runs.
         loop.configuration.inferenceTimeout = inferenceTimeout
         loop.configuration.takeoverBudget = takeoverBudget
         loop.pad = pad
@@ -141,8 +137,13 @@ struct RunCommand: ParsableCommand {
 
     func makePolicy(sim: TabletopSim) throws -> Policy {
         if policy == "expert" { return ExpertPolicy(sim: sim) }
+        if policy == "embedded" {
+            do { return try ConsoleAutonomy.loadEmbedded(cameras: sim.cameras) } catch {
+                throw RunError.badInput("--policy embedded: \(error)")
+            }
+        }
         guard policy.contains("://") else {
-            throw RunError.badInput("--policy '\(policy)': use expert, openpi://HOST:PORT or openvla://HOST:PORT (the built-in model is not available yet)")
+            throw RunError.badInput("--policy '\(policy)': use expert, embedded, openpi://HOST:PORT or openvla://HOST:PORT")
         }
         var o = RemotePolicyOptions()
         o.allowNonLoopback = allowRemote
