@@ -9,8 +9,7 @@ run: setup build
 	$(BIN)
 
 test: setup
-	$(SWIFT) build $(SWIFT_FLAGS) -q
-	$(SWIFT) test $(SWIFT_FLAGS)
+	@SWIFT="$(SWIFT)" SWIFT_FLAGS="$(SWIFT_FLAGS)" scripts/test.sh
 
 setup:
 	@scripts/setup.sh
@@ -19,7 +18,7 @@ build:
 	@$(SWIFT) build -c release $(SWIFT_FLAGS) -q
 
 bench: setup build
-	$(BIN) bench all
+	$(BIN) bench --help
 
 clean:
 	rm -rf .build
