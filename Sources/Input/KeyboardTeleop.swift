@@ -94,6 +94,10 @@ public struct KeyboardKeymap: Sendable, Equatable {
         KeyboardBinding([.char("p")], .operatorEvent(.pauseToggle), "pause / resume"),
         KeyboardBinding([.char("t")], .operatorEvent(.takeOver), "take over from the policy (any move key does too)"),
         KeyboardBinding([.char("h")], .operatorEvent(.handBack), "hand back to the policy, same instruction"),
+        KeyboardBinding([.char("c")], .operatorEvent(.recordToggle), "record: start / stop an episode (--session)"),
+        KeyboardBinding([.char("y")], .operatorEvent(.markSuccess), "end the episode as a success"),
+        KeyboardBinding([.char("n")], .operatorEvent(.markFailure), "end the episode as a failure"),
+        KeyboardBinding([.char("x")], .operatorEvent(.discard), "discard the episode being recorded"),
     ])
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Episodes
 import Console
 import Foundation
 import Input
@@ -100,7 +101,23 @@ struct ConsoleCommand: ParsableCommand {
                                          bell: ConsoleAutonomy.ringBell)
         controller.hooks.append(supervision)
         if let pad { controller.hooks.append(GamepadAlertHook(source: pad, model: model)) }
-        if let session { model.update { $0.session.name = session } }
+        // Recording (issue 5): after the supervisor hook, so its end-of-run marks label the episode.
+        var recorder: SessionRecorder?
+        if let session {
+            model.update { $0.session.name = session }
+            do {
+                let store = try SessionStore.openOrCreate(root: "sessions", name: session, robot: sim.name, cameras: sim.cameras,
+                                                          fps: sim.controlRate)
+                let rec = SessionRecorder(session: store)
+                recorder = rec
+                controller.hooks.append(RecordingHook(recorder: rec, sessionName: session, limits: sim.limits))
+            } catch {
+                note("vlaterm console: \(error)")
+                throw ExitStatus.badInput
+            }
+        }
+        // An episode still open at exit is closed as "interrupted"; everything queued is written first.
+        defer { recorder?.close() }
         let app = ConsoleApp(controller: controller, keyboard: keyboard,
                              options: ConsoleOptions(render: RenderRequest(rawValue: render) ?? .auto))
         if let pad { app.extraHelp = [pad.help()] }
