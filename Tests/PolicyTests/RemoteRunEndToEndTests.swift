@@ -53,4 +53,34 @@ final class RemoteRunEndToEndTests: XCTestCase {
             s.stop()
         }
     }
+
+    /// `vlaterm eval --policy openpi://…` runs the same closed loop as for the built-in model: a well-behaved server
+    /// drives every step of each episode; a server sending NaN gets no step executed (the episode fails, no crash).
+    func testEvalRunsARemotePolicyThroughTheSameLoop() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.vlaterm) else { throw XCTSkip("\(Self.vlaterm) not built") }
+        for (row, steps) in [([Float](arrayLiteral: 0.01, 0, 0, 0, 0, 0, -1), 20.0), ([Float.nan, 0, 0, 0, 0, 0, -1], 0.0)] {
+            let s = LoopbackServer { conn, _ in
+                guard (try? conn.acceptWebSocket()) != nil else { return }
+                conn.sendFrame(0x2, MsgPackEncoder.encode(.map([MsgPackPair(.string("action_horizon"), .int(2))])))
+                while (try? conn.readMessage()) != nil {
+                    conn.sendFrame(0x2, MsgPackEncoder.encode(.map([MsgPackPair(.string("actions"), ndarrayF32([row, row]))])))
+                }
+            }
+            defer { s.stop() }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Self.vlaterm)
+            p.arguments = ["eval", "--policy", "openpi://127.0.0.1:\(s.port)", "--episodes", "2", "--max-steps", "20", "--json"]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            let r = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            XCTAssertEqual(r["model"] as? String, "openpi://127.0.0.1:\(s.port)", "\(r)")
+            XCTAssertEqual(r["episodes"] as? Int, 2)
+            XCTAssertEqual(r["mean_steps"] as? Double, steps, "\(row): \(r)")
+            XCTAssertEqual(r["successes"] as? Int, 0)
+        }
+    }
 }

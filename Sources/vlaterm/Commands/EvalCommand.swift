@@ -26,7 +26,9 @@ struct EvalCommand: ParsableCommand {
         """)
 
     @Option(help: "Model file (default: $VLATERM_MODEL or models/default.safetensors).") var model: String?
-    // --policy URL (openpi:// / openvla://) belongs to the remote-policy clients; `makePolicy` is where it plugs in.
+    @Option(help: "Evaluate a remote policy instead of a model file: openpi://HOST:PORT or openvla://HOST:PORT (loopback only).")
+    var policy: String?
+    @Option(help: "Seconds a remote policy may take per chunk (a miss fails the episode).") var inferenceTimeout = 5.0
     @Option(help: "Number of episodes.") var episodes = 20
     @Option(help: "Seed of the first episode; episode i uses seed + i.") var seed: UInt64 = 5000
     @Option(help: "File of `OBJECT | CONTAINER | INSTRUCTION TEXT` cases.") var instructions: String?
@@ -54,11 +56,26 @@ struct EvalCommand: ParsableCommand {
         do { sim = try TabletopSim(config: SimConfig(maxSteps: maxSteps), seed: seed) } catch {
             note("vlaterm eval: \(error)"); throw ExitStatus.jobFailed
         }
-        let policy: EmbeddedVLA
-        do {
-            policy = try EmbeddedVLA.load(url: modelURL)
-            try policy.check(cameras: sim.cameras)
-        } catch { note("vlaterm eval: \(error)"); throw ExitStatus.badInput }
+        // The built-in model, or a remote server evaluated through the same loop (its client maps observations
+        // and actions; it sees every camera the simulator has).
+        let policy: Policy, cameras: [String], evaluated: String
+        if let url = self.policy {
+            guard model == nil else { note("vlaterm eval: give --model or --policy, not both"); throw ExitStatus.badInput }
+            guard inferenceTimeout.isFinite, inferenceTimeout > 0, inferenceTimeout <= 60 else {
+                note("vlaterm eval: --inference-timeout must be in (0, 60]"); throw ExitStatus.badInput
+            }
+            do { policy = try RemotePolicies.make(url: url, options: RemotePolicyOptions()) } catch {
+                note("vlaterm eval: --policy \(url): \(error)"); throw ExitStatus.badInput
+            }
+            cameras = sim.cameras.map(\.name); evaluated = url
+        } else {
+            do {
+                let vla = try EmbeddedVLA.load(url: modelURL)
+                try vla.check(cameras: sim.cameras)
+                policy = vla; cameras = vla.config.cameras; evaluated = modelURL.path
+            } catch { note("vlaterm eval: \(error)"); throw ExitStatus.badInput }
+        }
+        let clock = MonotonicClock()
 
         let started = Date()
         var executor = ChunkExecutor(mode: mode)
@@ -78,14 +95,16 @@ struct EvalCommand: ParsableCommand {
                 while steps < maxSteps {
                     if executor.needsChunk {
                         var frames: [String: Frame] = [:]
-                        for cam in policy.config.cameras { frames[cam] = try sim.frame(camera: cam) }
+                        for cam in cameras { frames[cam] = try sim.frame(camera: cam) }
                         let obs = Observation(time: sim.time, state: sim.state(), frames: frames)
                         let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: obs,
-                                                                   instruction: sim.episode.instruction, deadline: .infinity))
+                                                                   instruction: sim.episode.instruction,
+                                                                   deadline: self.policy == nil ? .infinity : clock.now() + inferenceTimeout))
                         inferences += 1; inferenceMs += chunk.inferenceMs
                         executor.accept(chunk.actions)
                     }
-                    guard let v = executor.nextAction(), let action = Action(vector: v) else { break }
+                    // A non-finite row (a remote server can send anything) ends the episode as a failure.
+                    guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let action = Action(vector: v) else { break }
                     try sim.send(action)
                     steps += 1
                     if sim.isSuccess() { ok = true; break }
@@ -104,7 +123,7 @@ struct EvalCommand: ParsableCommand {
         note(String(format: "%d/%d episodes succeeded (%.1f%%), mean %.1f steps, %.2f ms per chunk", successes, episodes,
                     100 * rate, Double(totalSteps) / Double(episodes), inferenceMs / Double(max(inferences, 1))))
         if json {
-            try printJSON(Report(model: modelURL.path, episodes: episodes, successes: successes, success_rate: rate,
+            try printJSON(Report(model: evaluated, episodes: episodes, successes: successes, success_rate: rate,
                                  mean_steps: Double(totalSteps) / Double(episodes),
                                  per_instruction: order.map { PerInstruction(instruction: $0, episodes: perText[$0]!.0, successes: perText[$0]!.1) },
                                  first_seed: seed, execution: execution, max_steps: maxSteps,
