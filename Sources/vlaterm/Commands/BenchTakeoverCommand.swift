@@ -15,8 +15,8 @@ struct BenchTakeoverCommand: ParsableCommand {
         discussion: """
         Each trial: a fresh console controller on the tabletop simulator (seed = trial), the scripted expert as the \
         policy on its PolicyRunner thread, an instruction submitted as if typed, autonomy for a random 3–30 ticks, \
-        then one movement key. Counts the ticks until the console shows TAKEOVER and the robot received the human's \
-        motion (1 = the very next tick), and times that tick. The clock is manual (ticks are not paced), so the \
+        then one movement key. Counts the ticks until the console is in TAKEOVER (1 = the very next tick), checks that the \
+        robot received the human's motion on that tick (or that the workspace box blocked that direction), and times it. The clock is manual (ticks are not paced), so the \
         figure is independent of machine load; the tick time is wall time.
 
         Example: .build/release/vlaterm bench takeover --trials 200 --json
@@ -32,6 +32,8 @@ struct BenchTakeoverCommand: ParsableCommand {
         var skipped: Int
         var takeover_latency_ticks: [String: Int]
         var takeover_latency_max_ticks: Int
+        /// Takeovers whose first human command moved nothing because the workspace box blocked that direction.
+        var first_command_blocked_by_workspace: Int
         var takeover_tick_median_ms: Double
         var autonomy_tick_median_ms: Double
     }
@@ -43,7 +45,7 @@ struct BenchTakeoverCommand: ParsableCommand {
     func run() throws {
         var rng = SeededGenerator(seed: seed)
         var latencies: [Int] = [], takeoverMs: [Double] = [], autonomyMs: [Double] = []
-        var skipped = 0
+        var skipped = 0, blocked = 0
         let wall = MonotonicClock()
         let keys: [(Character, SIMD3<Double>)] = [("w", SIMD3(1, 0, 0)), ("s", SIMD3(-1, 0, 0)), ("a", SIMD3(0, 1, 0)),
                                                   ("d", SIMD3(0, -1, 0)), ("r", SIMD3(0, 0, 1)), ("f", SIMD3(0, 0, -1))]
@@ -76,12 +78,13 @@ struct BenchTakeoverCommand: ParsableCommand {
             while n < 20 {
                 n += 1
                 let ms = try tick()
+                guard controller.mode == .takeover else { continue }
+                takeoverMs.append(ms)
+                // The human's motion on that same tick, unless the supervisor's workspace box stopped that
+                // direction (e.g. "down" with the hand already at the table).
                 let a = robot.lastSent ?? Action.hold(gripper: 1)
-                let moved = SIMD3(a.dx, a.dy, a.dz)
-                if controller.mode == .takeover && (moved * dir).sum() > 0 {
-                    takeoverMs.append(ms)
-                    break
-                }
+                if (SIMD3(a.dx, a.dy, a.dz) * dir).sum() <= 0 { blocked += 1 }
+                break
             }
             latencies.append(n)
         }
@@ -89,12 +92,12 @@ struct BenchTakeoverCommand: ParsableCommand {
         for l in latencies { histogram[String(l), default: 0] += 1 }
         func median(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
         let report = Report(trials: trials, skipped: skipped, takeover_latency_ticks: histogram,
-                            takeover_latency_max_ticks: latencies.max() ?? -1,
+                            takeover_latency_max_ticks: latencies.max() ?? -1, first_command_blocked_by_workspace: blocked,
                             takeover_tick_median_ms: median(takeoverMs), autonomy_tick_median_ms: median(autonomyMs))
         if json { try printJSON(report); return }
         note("takeover latency over \(latencies.count) console takeovers (\(skipped) skipped: run over before the key): "
              + histogram.sorted { $0.key < $1.key }.map { "\($0.key) tick(s): \($0.value)" }.joined(separator: ", "))
-        note(String(format: "console tick median: %.2f ms in autonomy, %.2f ms on the takeover tick (sim step + 3 camera renders included)",
+        note(String(format: "first human command blocked by the workspace box: \(blocked); console tick median: %.2f ms in autonomy, %.2f ms on the takeover tick (sim step + 3 camera renders included)",
                     report.autonomy_tick_median_ms, report.takeover_tick_median_ms))
     }
 }
