@@ -25,6 +25,10 @@ public final class SupervisorHook: ConsoleTickHook {
     private let contactForce: (() -> Double?)?
     private let bell: () -> Void
 
+    /// Polled every tick: a reason while the gamepad is lost, nil while it is fine (the console wires its
+    /// GamepadSource here). Loss → the supervisor's input-device-lost exception; return → motion needs a fresh deadman.
+    public var inputLost: (() -> String?)?
+    private var wasLost = false
     private var lastObservation: Observation?
     /// Replies collected by `awaitInference` for the next tick.
     private var stashed: [PolicyReply] = []
@@ -60,6 +64,10 @@ public final class SupervisorHook: ConsoleTickHook {
     public func beforeSend(_ ctx: inout TickContext) throws {
         mirrorControllerDecisions(&ctx)
         handleEvents(&ctx)
+        let lost = inputLost?()
+        if let lost, !wasLost { absorb(supervisor.inputDeviceLost(lost), &ctx) }
+        if lost == nil, wasLost { absorb(supervisor.inputDeviceRestored(), &ctx) }
+        wasLost = lost != nil
         // No command means nobody holds a deadman: tell the supervisor (deadman released), so a takeover's
         // release sends one zero command and re-pressing drives again, instead of waiting for "input stale".
         absorb(supervisor.teleop(ctx.command ?? TeleopCommand()), &ctx)

@@ -193,4 +193,17 @@ final class SupervisorHookTests: XCTestCase {
         XCTAssertTrue(f.model.snapshot().log.contains { $0.text.contains("no model in this test") })
         XCTAssertTrue(f.robot.sent.allSatisfy(\.isZeroMotion))
     }
+
+    func testLosingTheGamepadDuringAutonomyHoldsAndRequestsATakeover() throws {
+        let f = Fixture()
+        var lost: String?
+        f.hook.inputLost = { lost }
+        try f.startAutonomy()
+        lost = "gamepad unplugged"
+        try f.tick(3)
+        XCTAssertNotEqual(f.mode, .autonomy)
+        XCTAssertEqual(f.hook.supervisor.pendingTakeover?.exception, .inputDeviceLost)
+        XCTAssertTrue(f.robot.sent.suffix(2).allSatisfy(\.isZeroMotion))
+        XCTAssertGreaterThan(f.bells, 0)
+    }
 }

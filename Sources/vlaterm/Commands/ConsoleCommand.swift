@@ -99,6 +99,7 @@ struct ConsoleCommand: ParsableCommand {
                                          isSuccess: { robot.withSim { $0.isSuccess() } },
                                          contactForce: { robot.withSim { $0.maxArmContactForce() } },
                                          bell: ConsoleAutonomy.ringBell)
+        if let pad { supervision.inputLost = { pad.view.status == .lost ? (pad.view.problem ?? "gamepad lost") : nil } }
         controller.hooks.append(supervision)
         if let pad { controller.hooks.append(GamepadAlertHook(source: pad, model: model)) }
         // Recording (issue 5): after the supervisor hook, so its end-of-run marks label the episode.
