@@ -106,8 +106,8 @@ public final class EmbeddedVLA: Policy {
         return ActionChunk(actions: actions, done: false, inferenceMs: ms)
     }
 
-    /// One forward pass: frames in `config.cameras` order → K actions in robot units. The gripper is snapped
-    /// to open/closed (the demonstrations only use 0 and 1), every value is finite or zero.
+    /// One forward pass: frames in `config.cameras` order → K actions in robot units. The gripper is clamped
+    /// to 0 (closed) … 1 (open); every value is finite or zero.
     public func predict(frames: [Frame], proprioception: [Double], embedding: [Float]) -> [[Double]] {
         let p = config.proprioDimension
         var prop = [Float](repeating: 0, count: p)
@@ -121,7 +121,7 @@ public final class EmbeddedVLA: Policy {
         return (0..<config.chunkSize).map { k in
             var row = config.actionNormalizer.denormalize(Array(out.data[(k * a)..<((k + 1) * a)])).map(Double.init)
             for i in row.indices where !row[i].isFinite { row[i] = 0 }
-            if let g = gripper { row[g] = row[g] >= 0.5 ? 1 : 0 }
+            if let g = gripper { row[g] = min(max(row[g], 0), 1) }
             return row
         }
     }

@@ -35,6 +35,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Episode length cap in control ticks.") var maxSteps = 300
     @Option(help: "Chunk execution: replan:N or ensemble:M.") var execution = "replan:4"
     @Flag(help: "Print one JSON object on stdout.") var json = false
+    /// Diagnosis: print the policy's first action next to the scripted expert's for the same state at every chunk.
+    @Flag(help: .hidden) var compareExpert = false
 
     struct PerInstruction: Encodable { var instruction: String, episodes: Int, successes: Int }
     struct Report: Encodable {
@@ -91,6 +93,7 @@ struct EvalCommand: ParsableCommand {
             }
             policy.reset(); executor.reset()
             var ok = false, steps = 0
+            var expert = ScriptedExpert()
             do {
                 while steps < maxSteps {
                     if executor.needsChunk {
@@ -101,6 +104,11 @@ struct EvalCommand: ParsableCommand {
                                                                    instruction: sim.episode.instruction,
                                                                    deadline: self.policy == nil ? .infinity : clock.now() + inferenceTimeout))
                         inferences += 1; inferenceMs += chunk.inferenceMs
+                        if compareExpert, let first = chunk.actions.first {
+                            let e = expert.action(for: sim).vector
+                            note("  step \(steps) policy " + first.map { String(format: "%+.4f", $0) }.joined(separator: " ")
+                                 + "  expert " + e.map { String(format: "%+.4f", $0) }.joined(separator: " ") + "  (\(expert.phase))")
+                        }
                         executor.accept(chunk.actions)
                     }
                     // A non-finite row (a remote server can send anything) ends the episode as a failure.
@@ -116,8 +124,8 @@ struct EvalCommand: ParsableCommand {
             if perText[text] == nil { order.append(text) }
             perText[text, default: (0, 0)].0 += 1
             if ok { perText[text, default: (0, 0)].1 += 1 }
-            note(String(format: "episode %d/%d seed %llu: %@ in %d steps — \"%@\"  [%d/%d ok]", i + 1, episodes, s,
-                        ok ? "success" : "FAILURE", steps, text, successes, i + 1))
+            note(String(format: "episode %d/%d seed %llu: %@ in %d steps — \"%@\"  [%d/%d ok]%@", i + 1, episodes, s,
+                        ok ? "success" : "FAILURE", steps, text, successes, i + 1, ok ? "" : Self.whereItStopped(sim)))
         }
         let rate = Double(successes) / Double(episodes)
         note(String(format: "%d/%d episodes succeeded (%.1f%%), mean %.1f steps, %.2f ms per chunk", successes, episodes,
@@ -130,6 +138,16 @@ struct EvalCommand: ParsableCommand {
                                  mean_inference_ms: inferenceMs / Double(max(inferences, 1)),
                                  wall_seconds: Date().timeIntervalSince(started), instructions_file: instructions))
         }
+    }
+
+    /// For a failure: how far the gripper ended from the target and whether the target was lifted, grasped or
+    /// moved (privileged sim state, shown to the human only).
+    static func whereItStopped(_ sim: TabletopSim) -> String {
+        guard let target = sim.objectPoses()[sim.episode.target] else { return "" }
+        let ee = sim.state().endEffector.position, o = target.position
+        let d = ((ee.x - o.x) * (ee.x - o.x) + (ee.y - o.y) * (ee.y - o.y) + (ee.z - o.z) * (ee.z - o.z)).squareRoot()
+        return String(format: "  (gripper %.0f cm from the %@, which is at height %.1f cm%@)", d * 100, sim.episode.target,
+                      o.z * 100, sim.isTargetGrasped() ? ", grasped" : "")
     }
 
     private func loadCases() throws -> [InstructionCase]? {

@@ -40,10 +40,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Resume from a checkpoint written by --checkpoint-every.") var resume: String?
     @Option(help: "Write OUT.ckpt every N steps (0 = never).") var checkpointEvery = 500
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
+    @Option(help: "Only convert: write the weights of this checkpoint (e.g. OUT.ckpt of a stopped run) to --out, no training.")
+    var exportCheckpoint: String?
     @OptionGroup var arch: ArchitectureOptions
     @Flag(help: "Print one JSON summary object on stdout.") var json = false
 
     func validate() throws {
+        guard exportCheckpoint == nil else { return }
         guard !sessions.isEmpty || simExpertEpisodes > 0 else {
             throw ValidationError("give at least one --session NAME (or --sim-expert-episodes N)")
         }
@@ -63,6 +66,14 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let exportCheckpoint {
+            do {
+                let net = try VLAModelFile.load(url: URL(fileURLWithPath: exportCheckpoint))
+                try VLAModelFile.save(net, to: URL(fileURLWithPath: out), dtype: f16 ? .f16 : .f32)
+                note("wrote \(out) from \(exportCheckpoint) (\(f16 ? "F16" : "F32"))")
+                return
+            } catch { note("vlaterm train: \(error)"); throw ExitStatus.badInput }
+        }
         let threads = BLASThreads.configureForTraining()
         let t0 = Date()
         let config0 = VLAConfig(architecture: try arch.architecture(), chunkSize: chunkSize)
