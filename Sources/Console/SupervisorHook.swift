@@ -26,7 +26,8 @@ public final class SupervisorHook: ConsoleTickHook {
     private let bell: () -> Void
 
     /// Polled every tick: a reason while the gamepad is lost, nil while it is fine (the console wires its
-    /// GamepadSource here). Loss → the supervisor's input-device-lost exception; return → motion needs a fresh deadman.
+    /// GamepadSource here). Loss during a run → the supervisor's input-device-lost exception; return → motion needs
+    /// a fresh deadman.
     public var inputLost: (() -> String?)?
     private var wasLost = false
     private var lastObservation: Observation?
@@ -64,10 +65,17 @@ public final class SupervisorHook: ConsoleTickHook {
     public func beforeSend(_ ctx: inout TickContext) throws {
         mirrorControllerDecisions(&ctx)
         handleEvents(&ctx)
+        // Only during a run: outside one the controller's teleop and the gamepad's own alert hook handle a lost pad
+        // (it holds, and nothing needs the human to answer).
         let lost = inputLost?()
-        if let lost, !wasLost { absorb(supervisor.inputDeviceLost(lost), &ctx) }
-        if lost == nil, wasLost { absorb(supervisor.inputDeviceRestored(), &ctx) }
-        wasLost = lost != nil
+        if let lost, !wasLost, [.autonomy, .takeover, .paused].contains(supervisor.mode) {
+            absorb(supervisor.inputDeviceLost(lost), &ctx)
+            wasLost = true
+        }
+        if lost == nil, wasLost {
+            absorb(supervisor.inputDeviceRestored(), &ctx)
+            wasLost = false
+        }
         // No command means nobody holds a deadman: tell the supervisor (deadman released), so a takeover's
         // release sends one zero command and re-pressing drives again, instead of waiting for "input stale".
         absorb(supervisor.teleop(ctx.command ?? TeleopCommand()), &ctx)
