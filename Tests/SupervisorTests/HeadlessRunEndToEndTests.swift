@@ -50,6 +50,21 @@ final class HeadlessRunEndToEndTests: XCTestCase {
         }
     }
 
+    /// The shipped model (models/default.safetensors) drives a run under the same supervision. It does not complete
+    /// pick-place (its own eval: 0/100 template instructions; seeds 0–12 here all end in a workspace or contact-force
+    /// exception), so this asserts only what must hold: it loads, its actions run, nothing unsafe reaches the robot.
+    func testTheBuiltInModelRunsUnderSupervision() throws {
+        let model = URL(fileURLWithPath: Self.vlaterm).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("models/default.safetensors").path
+        guard FileManager.default.fileExists(atPath: model) else { throw XCTSkip("no shipped model at \(model)") }
+        let (_, r) = try run(["--policy", "embedded", "--seed", "3"])
+        XCTAssertEqual(r["policy"] as? String, "embedded", "\(r)")
+        XCTAssertGreaterThan(r["inference_requests"] as? Int ?? 0, 0)
+        XCTAssertGreaterThan(r["autonomy_commands"] as? Int ?? 0, 0, "the model's actions reached the robot")
+        XCTAssertEqual(r["unsafe_commands"] as? Int, 0)
+        XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0)
+    }
+
     /// A shove has no exception of its own: the run either recovers (the expert re-plans) or a check catches what
     /// the shove caused (here, seed 0 at 0.5 s: the cube hits the arm, contact force). Either way nothing unsafe is sent.
     func testPushObjectEndsInSuccessOrAHoldNeverAnUnsafeCommand() throws {
