@@ -72,6 +72,16 @@ public struct ByteReader {
     public mutating func slice(_ n: Int, _ what: String) throws -> ArraySlice<UInt8> {
         try need(n, what); defer { position += n }; return bytes[position..<(position + n)]
     }
+    /// An unsigned LEB128 varint, as protobuf and Thrift's compact protocol both write it; at most 10 bytes.
+    public mutating func uleb128(_ what: String) throws -> UInt64 {
+        var v: UInt64 = 0
+        for shift in stride(from: 0, to: 64, by: 7) {
+            let b = try u8(what)
+            v |= UInt64(b & 0x7F) << UInt64(shift)
+            if b & 0x80 == 0 { return v }
+        }
+        throw fail("\(what) longer than 10 bytes")
+    }
     /// A length that must fit in what is left; never trusted for allocation before this check.
     public mutating func length32(_ what: String) throws -> Int {
         let n = Int(try u32(what + " length"))
@@ -136,4 +146,13 @@ public enum Checksum {
     }
 
     public static func checksum<C: Collection>(_ data: C) -> UInt32 where C.Element == UInt8 { update(0, data) }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `v` as an unsigned LEB128 varint (protobuf and Thrift compact use the same encoding).
+    mutating func appendULEB128(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 { append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+        append(UInt8(v))
+    }
 }

@@ -6,11 +6,7 @@ public struct ProtoWriter {
     public var bytes: [UInt8] = []
     public init() {}
 
-    mutating func varint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
-        bytes.append(UInt8(v))
-    }
+    mutating func varint(_ v: UInt64) { bytes.appendULEB128(v) }
     mutating func tag(_ field: Int, _ wire: Int) { varint(UInt64(field << 3 | wire)) }
 
     public mutating func uint(_ field: Int, _ v: UInt64) { guard v != 0 else { return }; tag(field, 0); varint(v) }
@@ -50,15 +46,7 @@ public struct ProtoReader {
     var r: ByteReader
     public init(_ bytes: ArraySlice<UInt8>) { r = ByteReader(bytes) }
 
-    mutating func varint() throws -> UInt64 {
-        var v: UInt64 = 0
-        for shift in stride(from: 0, to: 64, by: 7) {
-            let b = try r.u8("varint")
-            v |= UInt64(b & 0x7F) << UInt64(shift)
-            if b & 0x80 == 0 { return v }
-        }
-        throw r.fail("varint longer than 10 bytes")
-    }
+    mutating func varint() throws -> UInt64 { try r.uleb128("varint") }
 
     /// The next (field number, value), or nil at the end.
     public mutating func next() throws -> (Int, ProtoValue)? {

@@ -11,11 +11,7 @@ struct ThriftWriter {
     var bytes: [UInt8] = []
     private var lastField: [Int16] = [0]
 
-    mutating func varint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
-        bytes.append(UInt8(v))
-    }
+    mutating func varint(_ v: UInt64) { bytes.appendULEB128(v) }
     mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
 
     mutating func fieldHeader(_ id: Int16, _ t: ThriftType) {
@@ -81,15 +77,7 @@ struct ThriftReader {
 
     init(_ r: ByteReader) { self.r = r }
 
-    mutating func varint() throws -> UInt64 {
-        var v: UInt64 = 0
-        for shift in stride(from: 0, to: 64, by: 7) {
-            let b = try r.u8("thrift varint")
-            v |= UInt64(b & 0x7F) << UInt64(shift)
-            if b & 0x80 == 0 { return v }
-        }
-        throw r.fail("thrift varint longer than 10 bytes")
-    }
+    mutating func varint() throws -> UInt64 { try r.uleb128("thrift varint") }
     mutating func zigzag() throws -> Int64 { let u = try varint(); return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1))) }
 
     mutating func readStruct(depth: Int = 0) throws -> [Int16: ThriftValue] {
