@@ -128,13 +128,18 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertFalse(after.contains("[ IDLE ]"), "the console's screen is gone")
         XCTAssertEqual(try t.format("#{alternate_on}"), "0")
 
+        /// Starts the console (its pid in `pidFile`), sends `signal` from outside, expects the tty restored.
+        func signalRestoresTheTerminal(_ signal: Int32, _ name: String) throws {
+            try t.keys("clear; sh -c 'echo $$ > \(pidFile); exec \(Self.binary) --render ascii'", "Enter")
+            _ = try t.waitFor("the console before \(name)") { $0.contains("[ IDLE ]") }
+            let pid = try XCTUnwrap(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            Foundation.kill(pid, signal)
+            _ = try t.waitFor("the prompt after \(name)") { $0.contains("closed by signal \(signal)") && $0.contains("E2E-PROMPT$") }
+            XCTAssertEqual(try t.format("#{alternate_on}"), "0", "\(name) leaves the alternate screen")
+        }
+
         // SIGTERM takes the same way out.
-        try t.keys("sh -c 'echo $$ > \(pidFile); exec \(Self.binary) --render ascii'", "Enter")
-        _ = try t.waitFor("the console again") { $0.contains("[ IDLE ]") }
-        let pid = try XCTUnwrap(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        Foundation.kill(pid, SIGTERM)
-        _ = try t.waitFor("the prompt after SIGTERM") { $0.contains("closed by signal 15") && $0.contains("E2E-PROMPT$") }
-        XCTAssertEqual(try t.format("#{alternate_on}"), "0")
+        try signalRestoresTheTerminal(SIGTERM, "SIGTERM")
 
         // Ctrl-C in the terminal (SIGINT from the tty) too.
         try t.keys("clear; \(Self.binary) --render ascii", "Enter")
@@ -144,12 +149,7 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertEqual(try t.format("#{alternate_on}"), "0")
 
         // SIGHUP (the SSH connection dropped) restores the tty as well.
-        try t.keys("clear; sh -c 'echo $$ > \(pidFile); exec \(Self.binary) --render ascii'", "Enter")
-        _ = try t.waitFor("the console a fourth time") { $0.contains("[ IDLE ]") }
-        let pid2 = try XCTUnwrap(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        Foundation.kill(pid2, SIGHUP)
-        _ = try t.waitFor("the prompt after SIGHUP") { $0.contains("closed by signal 1") && $0.contains("E2E-PROMPT$") }
-        XCTAssertEqual(try t.format("#{alternate_on}"), "0")
+        try signalRestoresTheTerminal(SIGHUP, "SIGHUP")
 
         // A terminal without cursor addressing gets a clear refusal, not a scrolling mess.
         try t.keys("clear; TERM=dumb \(Self.binary); echo exit=$?", "Enter")
