@@ -70,9 +70,7 @@ struct BenchSimCommand: ParsableCommand {
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
             return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
         }
-        func median(_ xs: [Rate]) -> Rate {
-            Rate(wall: xs.map(\.wall).sorted()[xs.count / 2], cpu: xs.map(\.cpu).sorted()[xs.count / 2])
-        }
+        func median(_ xs: [Rate]) -> Rate { Rate(wall: vlaterm.median(xs.map(\.wall)), cpu: vlaterm.median(xs.map(\.cpu))) }
         func throughput(_ n: Int, _ body: () throws -> Void) throws -> Rate {
             let (w0, c0) = (clock.now(), cpuNow())
             try body()

@@ -164,10 +164,4 @@ struct BenchSupervisorCommand: ParsableCommand {
         return out
     }
 
-    func median(_ xs: [Double]) -> Double { percentile(xs, 0.5) }
-    func percentile(_ xs: [Double], _ p: Double) -> Double {
-        guard !xs.isEmpty else { return 0 }
-        let s = xs.sorted()
-        return s[min(s.count - 1, Int(Double(s.count) * p))]
-    }
 }

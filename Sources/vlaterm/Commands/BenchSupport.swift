@@ -50,3 +50,13 @@ enum BenchTiming {
         return v
     }
 }
+
+/// The upper median (`xs.sorted()[n / 2]`), 0 for no samples: the one definition the benchmarks and run reports share.
+func median(_ xs: [Double]) -> Double { percentile(xs, 0.5) }
+
+/// The nearest-rank percentile `p` in 0...1 (sorted index `Int(n * p)`, clamped), 0 for no samples.
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    guard !xs.isEmpty else { return 0 }
+    let s = xs.sorted()
+    return s[min(s.count - 1, Int(Double(s.count) * p))]
+}

@@ -90,7 +90,6 @@ struct BenchTakeoverCommand: ParsableCommand {
         }
         var histogram: [String: Int] = [:]
         for l in latencies { histogram[String(l), default: 0] += 1 }
-        func median(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
         let report = Report(trials: trials, skipped: skipped, takeover_latency_ticks: histogram,
                             takeover_latency_max_ticks: latencies.max() ?? -1, first_command_blocked_by_workspace: blocked,
                             takeover_tick_median_ms: median(takeoverMs), autonomy_tick_median_ms: median(autonomyMs))

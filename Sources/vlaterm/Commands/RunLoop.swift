@@ -229,7 +229,7 @@ struct HeadlessRun {
         report.success = sim.isSuccess()
         report.sim_seconds = clock.now() - inferenceSeconds
         report.final_mode = sup.mode.rawValue
-        report.inference_median_ms = inferMs.isEmpty ? 0 : inferMs.sorted()[inferMs.count / 2]
+        report.inference_median_ms = median(inferMs)
         if report.outcome == "timeout" && sup.mode == .estop { report.outcome = "stopped" }
         return report
     }
