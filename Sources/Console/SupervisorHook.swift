@@ -1,7 +1,8 @@
-// Autonomy in the console: a tick hook that drives the real `Supervisor` every control tick (teleop command,
-// operator events, an observation summary, policy replies) and lets it decide the motion whenever a run is
-// active (AUTONOMY, TAKEOVER, PAUSED during a run, E-STOP). Inference runs on the `PolicyRunner`'s thread:
-// this hook only submits requests and polls replies, so the control tick never waits on a model or a socket.
+// Autonomy in the console: a tick hook that drives the supervision step (`SupervisionLoop`, the same one
+// `vlaterm run` drives) every control tick (teleop command, operator events, an observation, policy replies) and
+// lets it decide the motion whenever a run is active (AUTONOMY, TAKEOVER, PAUSED during a run, E-STOP). Inference
+// runs on the `PolicyRunner`'s thread: the loop only submits requests and polls replies, so the control tick never
+// waits on a model or a socket.
 //
 // Who owns the mode: the controller keeps IDLE/TELEOP (its keyboard teleop is tuned for that) and handles
 // stop / re-arm / pause itself before hooks run, so this hook mirrors those into the supervisor by comparing
@@ -17,47 +18,41 @@ import Supervisor
 import TerminalUI
 
 public final class SupervisorHook: ConsoleTickHook {
-    public private(set) var supervisor: Supervisor
+    /// The supervision step shared with `vlaterm run`.
+    public let loop: SupervisionLoop
+    public var supervisor: Supervisor { loop.supervisor }
     private let runner: PolicyRunner?
     /// Why autonomy is not available (no policy), shown when the operator asks for it.
     private let unavailable: String?
-    private let isSuccess: (() -> Bool)?
-    private let contactForce: (() -> Double?)?
-    private let bell: () -> Void
 
     /// Polled every tick: a reason while the gamepad is lost, nil while it is fine (the console wires its
     /// GamepadSource here). Loss during a run → the supervisor's input-device-lost exception; return → motion needs
     /// a fresh deadman.
     public var inputLost: (() -> String?)?
-    private var wasLost = false
     private var lastObservation: Observation?
-    /// Replies collected by `awaitInference` for the next tick.
-    private var stashed: [PolicyReply] = []
     private var lastMode: OperatingMode = .idle
     private var ownedLastTick = false
     private var myAlert: String?
     // For the panel.
-    public private(set) var lastInferenceMs: Double?
+    public var lastInferenceMs: Double? { loop.lastInferenceMs }
     public private(set) var lastOutcome: EpisodeOutcome?
     public var policyName: String { runner?.policyName ?? "none" }
 
     /// - Parameters:
     ///   - runner: the policy on its own thread; nil when none could be loaded (`unavailable` says why).
-    ///   - isSuccess: the task's success predicate (simulator); nil when the robot has none.
-    ///   - contactForce: largest arm contact force this tick, newtons; nil when unknown.
+    ///   - world: what the robot can tell beyond the observation (success predicate, contact force, object incidents).
     ///   - bell: rings the terminal bell (called on the control thread).
     public init(configuration: SupervisorConfiguration, clock: any Clock, runner: PolicyRunner?, unavailable: String? = nil,
-                isSuccess: (() -> Bool)? = nil, contactForce: (() -> Double?)? = nil, bell: @escaping () -> Void = {}) {
-        supervisor = Supervisor(configuration: configuration, clock: clock)
+                world: WorldChecks = WorldChecks(), bell: @escaping () -> Void = {}) {
+        loop = SupervisionLoop(configuration: configuration, clock: clock, inference: runner, world: world, bell: bell)
         self.runner = runner; self.unavailable = unavailable
-        self.isSuccess = isSuccess; self.contactForce = contactForce; self.bell = bell
     }
 
     /// Tests and headless drivers: blocks (condition wait, no sleep) until the policy thread has answered or
     /// `timeout` real seconds pass; the replies are handled at the next tick, exactly like polled ones.
     public func awaitInference(timeout: Double = 5) {
         guard let runner, runner.isBusy || supervisor.inferenceInFlight != nil else { return }
-        stashed += runner.waitForReplies(timeout: timeout)
+        loop.deliver(runner.waitForReplies(timeout: timeout))
     }
 
     // MARK: the tick
@@ -65,41 +60,20 @@ public final class SupervisorHook: ConsoleTickHook {
     public func beforeSend(_ ctx: inout TickContext) throws {
         mirrorControllerDecisions(&ctx)
         handleEvents(&ctx)
-        // Only during a run: outside one the controller's teleop and the gamepad's own alert hook handle a lost pad
-        // (it holds, and nothing needs the human to answer).
-        let lost = inputLost?()
-        if let lost, !wasLost, [.autonomy, .takeover, .paused].contains(supervisor.mode) {
-            absorb(supervisor.inputDeviceLost(lost), &ctx)
-            wasLost = true
-        }
-        if lost == nil, wasLost {
-            absorb(supervisor.inputDeviceRestored(), &ctx)
-            wasLost = false
-        }
+        loop.inputStatus(lost: inputLost?())
         // No command means nobody holds a deadman: tell the supervisor (deadman released), so a takeover's
         // release sends one zero command and re-pressing drives again, instead of waiting for "input stale".
-        absorb(supervisor.teleop(ctx.command ?? TeleopCommand()), &ctx)
-        for r in stashed + (runner?.poll() ?? []) { handleReply(r, &ctx) }
-        stashed.removeAll()
-        if supervisor.mode == .autonomy, isSuccess?() == true { absorb(supervisor.taskSucceeded(), &ctx) }
-
-        guard let obs = lastObservation else { return }     // first tick: nothing seen yet, the controller holds
-        let summary = TickSummary(observation: obs, contactForce: contactForce?() ?? nil)
-        let out = supervisor.tick(summary)
-        var motion: Action?
-        for a in out {
-            switch a {
-            case .send(let action, _, _): motion = action
-            case .requestInference(let id, let text, let deadline):
-                runner?.submit(PolicyRequest(id: id, observation: obs, instruction: text, deadline: deadline))
-            default: break
-            }
+        loop.teleop(ctx.command ?? TeleopCommand())
+        guard let obs = lastObservation else {      // first tick: nothing seen yet, the controller holds
+            show(loop.takeActions(), &ctx)
+            return
         }
-        absorb(out, &ctx)
+        let command = loop.tick(observation: obs)
+        show(loop.takeActions(), &ctx)
         let owns = Self.ownsMode(supervisor.mode)
         if owns || ownedLastTick {
             ctx.mode = supervisor.mode
-            ctx.action = motion ?? Action.hold(gripper: supervisor.commandedGripper)
+            ctx.action = command.action
         }
         if supervisor.mode == .autonomy && supervisor.pendingTakeover == nil && ctx.alert == myAlert && myAlert != nil {
             ctx.alert = nil; myAlert = nil
@@ -143,11 +117,11 @@ public final class SupervisorHook: ConsoleTickHook {
     private func mirrorControllerDecisions(_ ctx: inout TickContext) {
         lastNow = ctx.now
         if ctx.mode == .estop && supervisor.mode != .estop {
-            absorb(supervisor.operatorEvent(.stop), &ctx)
+            loop.operatorEvent(.stop)
         } else if lastMode == .estop && ctx.mode != .estop && supervisor.mode == .estop {
-            absorb(supervisor.operatorEvent(.rearm), &ctx)
+            loop.operatorEvent(.rearm)
         } else if lastMode == .paused && ctx.mode != .paused && supervisor.mode == .paused {
-            absorb(supervisor.operatorEvent(.pauseToggle), &ctx)       // resume: back to where the run was
+            loop.operatorEvent(.pauseToggle)        // resume: back to where the run was
         }
     }
 
@@ -159,16 +133,13 @@ public final class SupervisorHook: ConsoleTickHook {
                 if runner == nil {
                     ctx.log.append(LogLine(time: ctx.now, text: "no policy: \(unavailable ?? "none configured"); staying \(ctx.mode.label)", role: .warn))
                 } else {
-                    runner?.reset()
                     lastOutcome = nil
-                    absorb(supervisor.submitInstruction(ctx.instruction), &ctx)
+                    loop.submitInstruction(ctx.instruction)
                 }
             case .handBack where runner == nil:
                 ctx.log.append(LogLine(time: ctx.now, text: "no policy to hand back to", role: .warn))
-            case .takeOver, .handBack:
-                absorb(supervisor.operatorEvent(e), &ctx)
-            case .pauseToggle:
-                absorb(supervisor.operatorEvent(e), &ctx)       // the controller leaves it to us during a run
+            case .takeOver, .handBack, .pauseToggle:
+                loop.operatorEvent(e)       // pause: the controller leaves it to us during a run
             default:
                 rest.append(e)
             }
@@ -176,20 +147,8 @@ public final class SupervisorHook: ConsoleTickHook {
         ctx.events = rest
     }
 
-    private func handleReply(_ r: PolicyReply, _ ctx: inout TickContext) {
-        switch r {
-        case .chunk(let id, let chunk, _):
-            lastInferenceMs = chunk.inferenceMs
-            absorb(supervisor.policyReply(requestId: id, actions: chunk.actions, done: chunk.done), &ctx)
-        case .failed(let id, let error, _):
-            let kind: SupervisorException
-            if case .deadlineMissed = error { kind = .missedDeadline } else { kind = .policyFailed }
-            absorb(supervisor.policyError(requestId: id, kind: kind, message: "\(error)"), &ctx)
-        }
-    }
-
-    /// Turns what the supervisor said into log lines, the banner alert, the bell and episode labels.
-    private func absorb(_ out: [SupervisorAction], _ ctx: inout TickContext) {
+    /// Turns what the supervisor said into log lines, the banner alert and episode labels (the loop rang the bell).
+    private func show(_ out: [SupervisorAction], _ ctx: inout TickContext) {
         for a in out {
             switch a {
             case .alert(let al):
@@ -197,19 +156,16 @@ public final class SupervisorHook: ConsoleTickHook {
                 let role: Role = al.exception == nil ? .warn : .bad
                 let reason = al.exception.map { " [\($0.rawValue)]" } ?? ""
                 ctx.log.append(LogLine(time: ctx.now, text: al.message + reason, role: role))
-                if al.bell || al.takeoverRequested { bell() }
             case .log(let s):
                 ctx.log.append(LogLine(time: ctx.now, text: s, role: .dim))
             case .stop(let reason):
                 ctx.log.append(LogLine(time: ctx.now, text: "E-STOP: \(reason) (R re-arms)", role: .bad))
                 ctx.alert = "E-STOP: \(reason)"; myAlert = ctx.alert
-                bell()
             case .modeChanged(let from, let to):
-                if to == .takeover { bell() }       // the operator's input won: say so audibly too
                 ctx.log.append(LogLine(time: ctx.now, text: "\(from.label) → \(to.label)", role: to == .autonomy ? .good : .text))
             case .episodeEnded(let outcome):
                 lastOutcome = outcome
-                let good = outcome == .success || (outcome == .policyDone && isSuccess?() != false)
+                let good = outcome == .success || (outcome == .policyDone && loop.world.isSuccess?() != false)
                 ctx.log.append(LogLine(time: ctx.now, text: "run ended: \(outcome.rawValue)", role: good ? .good : .warn))
                 // The recorder (registered after this hook) labels the episode from these events.
                 if ctx.recording {

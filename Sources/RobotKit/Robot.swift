@@ -43,3 +43,19 @@ public struct TeleopCommand: Sendable, Equatable {
 
     public var isNeutral: Bool { linear == .zero && yaw == 0 }
 }
+
+/// Something happened to the manipulated object that nobody commanded, as the world reports it (the simulator's
+/// predicates; a real robot with a scale or an object tracker could report the same). The supervisor turns it into
+/// an exception during autonomy.
+public struct ObjectIncident: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        /// Released away from the goal while being carried (slipped, knocked out of the fingers).
+        case dropped
+        /// Moved by more than a threshold while nobody held it (shoved, knocked over).
+        case pushed
+    }
+    public var kind: Kind
+    /// What happened, with positions, for the log line.
+    public var detail: String
+    public init(_ kind: Kind, detail: String) { self.kind = kind; self.detail = detail }
+}

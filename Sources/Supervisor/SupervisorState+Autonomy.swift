@@ -62,10 +62,14 @@ extension SupervisorState {
                 return (.jointLimits, "joint \(i) at \(fmt(q)) rad outside \(fmt(range.lowerBound))…\(fmt(range.upperBound))")
             }
         }
+        // Before the contact force: a shoved or dropped object often hits the arm next, and the cause is what the
+        // operator needs to read.
+        if let incident = s.objectIncident {
+            return (incident.kind == .dropped ? .objectDropped : .objectPushed, incident.detail)
+        }
         if let f = s.contactForce, !(f <= config.maxContactForce) {
             return (.contactForce, "contact force \(fmt(f)) N above \(fmt(config.maxContactForce)) N")
         }
-        if s.objectDropped { return (.objectDropped, "the carried object fell") }
         let idle = progress.update(position: p, gripper: s.gripper, now: now, epsilon: config.progressEpsilon)
         if idle >= config.noProgressAfter {
             return (.noProgress, "no end-effector or gripper movement for \(Int(idle.rounded())) s")

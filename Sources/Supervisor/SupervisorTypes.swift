@@ -38,20 +38,20 @@ public struct TickSummary: Sendable, Equatable {
     public var jointPositions: [Double]
     /// Largest contact force on the arm this tick, newtons; nil when the robot cannot measure it.
     public var contactForce: Double?
-    /// The carried object fell in transit (simulator predicate); false when unknown.
-    public var objectDropped: Bool
+    /// The object was dropped in transit or pushed this tick (simulator predicates); nil when nothing happened or unknown.
+    public var objectIncident: ObjectIncident?
 
     public init(cameras: [CameraStamp], endEffector: SIMD3<Double>, gripper: Double, jointPositions: [Double] = [],
-                contactForce: Double? = nil, objectDropped: Bool = false) {
+                contactForce: Double? = nil, objectIncident: ObjectIncident? = nil) {
         self.cameras = cameras; self.endEffector = endEffector; self.gripper = gripper
-        self.jointPositions = jointPositions; self.contactForce = contactForce; self.objectDropped = objectDropped
+        self.jointPositions = jointPositions; self.contactForce = contactForce; self.objectIncident = objectIncident
     }
 
     /// Summarises an observation; hashing the frames is the only per-pixel work.
-    public init(observation o: Observation, contactForce: Double? = nil, objectDropped: Bool = false) {
+    public init(observation o: Observation, contactForce: Double? = nil, objectIncident: ObjectIncident? = nil) {
         let cams = o.frames.keys.sorted().compactMap { name in o.frames[name].map { CameraStamp(name: name, frame: $0) } }
         self.init(cameras: cams, endEffector: o.state.endEffector.position, gripper: o.state.gripper,
-                  jointPositions: o.state.jointPositions, contactForce: contactForce, objectDropped: objectDropped)
+                  jointPositions: o.state.jointPositions, contactForce: contactForce, objectIncident: objectIncident)
     }
 }
 
@@ -63,7 +63,7 @@ public enum SupervisorException: String, Sendable, Codable, CaseIterable {
     case missedDeadline, policyFailed
     case staleCamera, frozenCamera
     case workspaceBounds, jointLimits, contactForce
-    case noProgress, objectDropped
+    case noProgress, objectDropped, objectPushed
     case inputDeviceLost
     /// Raised by the supervisor itself when a takeover request was not answered within the budget.
     case takeoverUnanswered
@@ -84,6 +84,7 @@ public enum SupervisorException: String, Sendable, Codable, CaseIterable {
         case .contactForce: "contact force over threshold"
         case .noProgress: "no progress"
         case .objectDropped: "object dropped"
+        case .objectPushed: "object pushed"
         case .inputDeviceLost: "input device lost"
         case .takeoverUnanswered: "takeover request unanswered"
         }

@@ -51,7 +51,7 @@ final class SupervisorHookTests: XCTestCase {
             var ring: () -> Void = {}
             hook = SupervisorHook(configuration: config, clock: clock,
                                   runner: withPolicy ? PolicyRunner(policy: policy, clock: clock) : nil,
-                                  unavailable: withPolicy ? nil : "no model in this test", isSuccess: success,
+                                  unavailable: withPolicy ? nil : "no model in this test", world: WorldChecks(isSuccess: success),
                                   bell: { ring() })
             ring = { [unowned self] in self.bells += 1 }
             controller.hooks.append(hook)

@@ -14,7 +14,7 @@ struct Harness {
     var cameraStalled = false
     var cameraFrozen = false
     var contactForce: Double?
-    var objectDropped = false
+    var objectIncident: ObjectIncident?
     var joints: [Double] = [0, 0, 0]
     var sent: [Action] = []
 
@@ -28,7 +28,7 @@ struct Harness {
     var summary: TickSummary {
         TickSummary(cameras: [CameraStamp(name: "front", sequence: cameraSequence, contentHash: cameraHash)],
                     endEffector: position, gripper: gripper, jointPositions: joints,
-                    contactForce: contactForce, objectDropped: objectDropped)
+                    contactForce: contactForce, objectIncident: objectIncident)
     }
 
     /// Advances time by one period, moves the cameras on, ticks, and applies any sent action to the "robot".

@@ -26,6 +26,11 @@ final class LockedSimRobot: Robot {
     func state() -> RobotState { lock.lock(); defer { lock.unlock() }; return sim.state() }
     func frame(camera: String) throws -> Frame { lock.lock(); defer { lock.unlock() }; return try sim.frame(camera: camera) }
     func withSim<T>(_ body: (TabletopSim) throws -> T) rethrows -> T { lock.lock(); defer { lock.unlock() }; return try body(sim) }
+
+    /// The simulator's predicates for the supervision loop, each read under the lock.
+    func worldChecks() -> WorldChecks {
+        .tabletop(sim, lock: lock)
+    }
 }
 
 enum ConsoleAutonomy {

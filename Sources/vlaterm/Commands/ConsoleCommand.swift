@@ -96,9 +96,7 @@ struct ConsoleCommand: ParsableCommand {
         // Autonomy and supervision (issue 7); before any recording hook, which labels episodes from its events.
         let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim, policy: policy), clock: clock,
                                          runner: chosen.0.map { PolicyRunner(policy: $0, clock: clock) }, unavailable: chosen.1,
-                                         isSuccess: { robot.withSim { $0.isSuccess() } },
-                                         contactForce: { robot.withSim { $0.maxArmContactForce() } },
-                                         bell: ConsoleAutonomy.ringBell)
+                                         world: robot.worldChecks(), bell: ConsoleAutonomy.ringBell)
         if let pad { supervision.inputLost = { pad.view.status == .lost ? (pad.view.problem ?? "gamepad lost") : nil } }
         controller.hooks.append(supervision)
         if let pad { controller.hooks.append(GamepadAlertHook(source: pad, model: model)) }

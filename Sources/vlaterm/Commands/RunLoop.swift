@@ -2,6 +2,7 @@
 // policy called synchronously with a deadline, and fault injection for tests and demos. The supervisor's clock is
 // the simulator's clock plus the time inference took, so a slow policy misses its deadline exactly as it would
 // live, while the sim stays paused during inference (runs are reproducible).
+import Console
 import Foundation
 import Input
 import Policy
@@ -75,6 +76,59 @@ struct RunReport: Codable {
     var log: [String]
 }
 
+/// The policy called synchronously between ticks: `submit` only keeps the request; `vlaterm run` runs it after the
+/// robot stepped, with the simulator paused, and charges the time it took to the supervisor's clock.
+final class SynchronousInference: InferenceChannel {
+    let policy: Policy
+    private let clock: any Clock
+    private let wall = MonotonicClock()
+    private var pending: (request: PolicyRequest, submittedAt: Double)?
+    private var replies: [PolicyReply] = []
+    private(set) var requests = 0
+    private(set) var inferenceMs: [Double] = []
+
+    init(policy: Policy, clock: any Clock) { self.policy = policy; self.clock = clock }
+
+    var policyName: String { policy.name }
+    func submit(_ request: PolicyRequest) { pending = (request, clock.now()) }
+    func poll() -> [PolicyReply] {
+        defer { replies.removeAll() }
+        return replies
+    }
+    func reset() { policy.reset() }
+
+    /// Runs the request submitted this tick, if any, and returns the seconds it took (0 when there was none).
+    /// The policy's own deadline is on the wall clock, as much time as the supervisor's clock left it at submit.
+    /// Faults: `stall` makes it take at least that long; `poison` turns every action into NaN.
+    func runPending(stall: Double? = nil, poison: Bool = false) -> Double {
+        guard let (request, submittedAt) = pending else { return 0 }
+        pending = nil
+        requests += 1
+        var wallRequest = request
+        wallRequest.deadline = wall.now() + max(request.deadline - submittedAt, 0)
+        let t0 = wall.now()
+        var reply: PolicyReply
+        do {
+            var chunk = try policy.infer(wallRequest)
+            if poison { chunk.actions = chunk.actions.map { $0.map { _ in .nan } } }
+            reply = .chunk(id: request.id, chunk, finishedAt: 0)
+        } catch let e as PolicyError {
+            reply = .failed(id: request.id, e, finishedAt: 0)
+        } catch {
+            reply = .failed(id: request.id, .server("\(policy.name): \(error)"), finishedAt: 0)
+        }
+        var took = wall.now() - t0
+        if let stall { took = max(took, stall) }
+        if case .chunk(let id, var chunk, _) = reply, chunk.inferenceMs == 0 {
+            chunk.inferenceMs = took * 1000
+            reply = .chunk(id: id, chunk, finishedAt: 0)
+        }
+        inferenceMs.append(took * 1000)
+        replies.append(reply)
+        return took
+    }
+}
+
 struct HeadlessRun {
     let sim: TabletopSim
     let policy: Policy
@@ -91,19 +145,28 @@ struct HeadlessRun {
 
     func run() throws -> RunReport {
         let clock = ManualClock(0)
-        var sup = Supervisor(configuration: configuration, clock: clock)
-        let wall = MonotonicClock()
+        let inference = SynchronousInference(policy: policy, clock: clock)
+        var heldTicks = 0
+        // Dropped in transit: it was held (lifted) for a while and slipped out while the supervisor's last
+        // gripper command was still "closed" — nobody meant to let go.
+        var commandedGripper = 1.0
+        let world = WorldChecks.tabletop(sim, lock: nil)
+        var checks = world
+        checks.objectIncident = {
+            let held = sim.isTargetHeld()
+            defer { heldTicks = held ? heldTicks + 1 : 0 }
+            guard !held && heldTicks >= 5 && commandedGripper < 0.5 else { return nil }
+            return ObjectIncident(.dropped, detail: "the carried object fell")
+        }
+        let loop = SupervisionLoop(configuration: configuration, clock: clock, inference: inference, world: checks)
         let dt = 1 / sim.controlRate
         var inferenceSeconds = 0.0
         var frozen: [String: Frame] = [:]
         var fired = Set<Int>()
-        var heldTicks = 0
-        var lastChunkDone = false
         var report = RunReport(instruction: instruction, policy: policy.name, seed: seed, outcome: "timeout", success: false,
                                sim_seconds: 0, ticks: 0, commands_sent: 0, autonomy_commands: 0, interventions: 0, holds: 0,
                                inference_requests: 0, inference_median_ms: 0, exceptions: [], injected: faults,
                                final_mode: "", unsafe_commands: 0, commands_after_first_exception: 0, log: [])
-        var inferMs: [Double] = []
         var forceOpenTicks = 0
 
         func absorb(_ out: [SupervisorAction]) {
@@ -122,8 +185,8 @@ struct HeadlessRun {
             }
         }
 
-        absorb(sup.submitInstruction(instruction))
-        policy.reset()
+        loop.submitInstruction(instruction)
+        absorb(loop.takeActions())
         while clock.now() < maxSeconds {
             let t = clock.now()
             // Faults due now.
@@ -131,26 +194,26 @@ struct HeadlessRun {
                 fired.insert(i)
                 report.log.append(String(format: "%7.2f s  INJECT %@", t, f.kind.rawValue))
                 switch f.kind {
-                case .gamepadUnplug: absorb(sup.inputDeviceLost("injected: gamepad unplugged"))
                 case .dropObject: forceOpenTicks = Int(0.3 * sim.controlRate)
                 case .pushObject:
                     // A shove from outside: sideways and up. On the table the policy must cope; in the fingers it
-                    // knocks the object out, which the drop check below reports.
+                    // knocks the object out, which the drop check reports.
                     let ok = sim.push(object: sim.episode.target, velocity: SIMD3(0, 2.5, 0.5))
                     if !ok { report.log.append(String(format: "%7.2f s  push-object: no object '%@' to push", t, sim.episode.target)) }
-                case .cameraFreeze, .policyStall, .policyNaN: break
+                case .gamepadUnplug, .cameraFreeze, .policyStall, .policyNaN: break
                 }
             }
             let active = { (k: InjectedFault.Kind) in faults.enumerated().contains { fired.contains($0.offset) && $0.element.kind == k } }
 
             // The human's pad, polled like the console's control thread does.
+            var lost: String? = active(.gamepadUnplug) ? "injected: gamepad unplugged" : nil
             if let pad, t >= padStart {
-                let wasLost = pad.status == .lost
                 let tick = pad.poll(now: t - padStart)
-                if let c = tick.action.command { absorb(sup.teleop(c)) }
-                for e in tick.events { absorb(sup.operatorEvent(e)) }
-                if pad.status == .lost && !wasLost { absorb(sup.inputDeviceLost("gamepad: \(pad.view.problem ?? "device gone")")) }
+                if let c = tick.action.command { loop.teleop(c) }
+                for e in tick.events { loop.operatorEvent(e) }
+                if pad.status == .lost { lost = lost ?? "gamepad: \(pad.view.problem ?? "device gone")" }
             }
+            loop.inputStatus(lost: lost)
 
             var obs = try sim.observe(time: t)
             if active(.cameraFreeze) {
@@ -158,79 +221,47 @@ struct HeadlessRun {
                 if frozen.isEmpty { frozen = obs.frames }
                 for (name, f) in frozen { var g = f; g.sequence = obs.frames[name]?.sequence ?? f.sequence; obs.frames[name] = g }
             }
-            // Dropped in transit: it was held (lifted) for a while and slipped out while the supervisor's last
-            // gripper command was still "closed" — nobody meant to let go.
-            let held = sim.isTargetHeld()
-            let dropped = !held && heldTicks >= 5 && sup.commandedGripper < 0.5
-            if held != (heldTicks > 0) {
-                report.log.append(String(format: "%7.2f s  target %@", t, held ? "held" : "out of the fingers"))
-            }
-            heldTicks = held ? heldTicks + 1 : 0
-            let out = sup.tick(TickSummary(observation: obs, contactForce: sim.maxArmContactForce(), objectDropped: dropped))
-            absorb(out)
+            let command = loop.tick(observation: obs)
+            absorb(loop.takeActions())
+            commandedGripper = loop.supervisor.commandedGripper
             report.ticks += 1
-            var sent: Action?
-            var sentSource = CommandSource.none, sentIntervention = false
-            for a in out {
-                switch a {
-                case .send(let action, let source, let intervention):
-                    sent = action
-                    sentSource = source
-                    sentIntervention = intervention
-                    report.commands_sent += 1
-                    if report.exceptions.contains(where: { $0.kind != SupervisorException.stepBeyondLimits.rawValue }) {
-                        report.commands_after_first_exception += 1
-                    }
-                    if source == .autonomy { report.autonomy_commands += 1 }
-                    if intervention { report.interventions += 1 }
-                case .hold: report.holds += 1
-                default: break
+            if command.isMotion {
+                report.commands_sent += 1
+                if report.exceptions.contains(where: { $0.kind != SupervisorException.stepBeyondLimits.rawValue }) {
+                    report.commands_after_first_exception += 1
                 }
+                if command.source == .autonomy { report.autonomy_commands += 1 }
+                if command.intervention { report.interventions += 1 }
+                if !(command.action.isFinite && sim.limits.contains(command.action)) { report.unsafe_commands += 1 }
+            } else {
+                report.holds += 1
             }
-            var toRobot = sent ?? Action.hold(gripper: sup.commandedGripper)
-            if let s = sent, !(s.isFinite && sim.limits.contains(s)) { report.unsafe_commands += 1 }
+            var toRobot = command.action
             if forceOpenTicks > 0 { toRobot.gripper = 1; forceOpenTicks -= 1 }   // the injected slip: the gripper opens for 0.3 s
             try sim.send(toRobot)
-            onStep?(obs, toRobot, sentSource, sentIntervention)
+            onStep?(obs, toRobot, command.source, command.intervention)
             clock.advance(by: dt)
 
-            // Inference, synchronously; its duration is charged to the supervisor's clock.
-            for case .requestInference(let id, let text, let deadline) in out {
-                report.inference_requests += 1
-                let request = PolicyRequest(id: id, observation: obs, instruction: text, deadline: wall.now() + max(deadline - t, 0))
-                let t0 = wall.now()
-                var result: Result<ActionChunk, Error>
-                do { result = .success(try policy.infer(request)) } catch { result = .failure(error) }
-                var took = wall.now() - t0
-                if active(.policyStall) { took = max(took, configuration.inferenceTimeout * 2) }
-                inferMs.append(took * 1000)
-                inferenceSeconds += took
-                clock.advance(by: took)
-                switch result {
-                case .success(var chunk):
-                    if active(.policyNaN) { chunk.actions = chunk.actions.map { $0.map { _ in .nan } } }
-                    lastChunkDone = chunk.done
-                    absorb(sup.policyReply(requestId: id, actions: chunk.actions, done: chunk.done))
-                case .failure(let e):
-                    let kind: SupervisorException = { if case PolicyError.deadlineMissed = e { return .missedDeadline } else { return .policyFailed } }()
-                    absorb(sup.policyError(requestId: id, kind: kind, message: "\(e)"))
-                }
-            }
-            if sim.isSuccess() && sup.mode == .autonomy { absorb(sup.taskSucceeded()) }
-            if sup.mode == .estop || sup.mode == .idle { break }
+            // Inference, synchronously while the simulator waits; its duration is charged to the supervisor's clock.
+            let took = inference.runPending(stall: active(.policyStall) ? configuration.inferenceTimeout * 2 : nil,
+                                            poison: active(.policyNaN))
+            inferenceSeconds += took
+            clock.advance(by: took)
+            if loop.supervisor.mode == .estop || loop.supervisor.mode == .idle { break }
         }
         // The policy may say "done" as it lets go: give the object up to 2 s (held still) to come to rest.
-        if lastChunkDone || report.outcome == EpisodeOutcome.policyDone.rawValue {
+        if loop.lastChunkDone || report.outcome == EpisodeOutcome.policyDone.rawValue {
             for _ in 0..<Int(2 * sim.controlRate) where !sim.isSuccess() {
-                try sim.send(Action.hold(gripper: sup.commandedGripper))
+                try sim.send(Action.hold(gripper: loop.supervisor.commandedGripper))
                 clock.advance(by: dt)
             }
         }
         report.success = sim.isSuccess()
+        report.inference_requests = inference.requests
         report.sim_seconds = clock.now() - inferenceSeconds
-        report.final_mode = sup.mode.rawValue
-        report.inference_median_ms = median(inferMs)
-        if report.outcome == "timeout" && sup.mode == .estop { report.outcome = "stopped" }
+        report.final_mode = loop.supervisor.mode.rawValue
+        report.inference_median_ms = median(inference.inferenceMs)
+        if report.outcome == "timeout" && report.final_mode == OperatingMode.estop.rawValue { report.outcome = "stopped" }
         return report
     }
 }
