@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"], exclude: ["Snapshots"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit", "Input", "Episodes", "Policy", "Supervisor"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit", "Input", "Episodes", "Policy", "Supervisor", "Simulator"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"], exclude: ["Interop"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit", "COpenSSL"], exclude: ["Fixtures"]),

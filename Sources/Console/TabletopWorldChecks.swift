@@ -4,8 +4,8 @@ import Foundation
 import Simulator
 
 extension WorldChecks {
-    /// Contact force on the arm and the task's success predicate, each read under `lock` when one is given
-    /// (MuJoCo's model and data are not thread-safe).
+    /// Contact force on the arm, the task's success predicate and the target's incidents (dropped in transit, pushed:
+    /// `TabletopSim.targetIncident`), each read under `lock` when one is given (MuJoCo's data is not thread-safe).
     public static func tabletop(_ sim: TabletopSim, lock: NSLock?) -> WorldChecks {
         func locked<T>(_ body: () -> T) -> T {
             lock?.lock()
@@ -13,6 +13,7 @@ extension WorldChecks {
             return body()
         }
         return WorldChecks(contactForce: { locked { sim.maxArmContactForce() } },
-                           isSuccess: { locked { sim.isSuccess() } })
+                           isSuccess: { locked { sim.isSuccess() } },
+                           objectIncident: { locked { sim.targetIncident } })
     }
 }

@@ -36,6 +36,10 @@ public final class TabletopSim: Robot {
     var jointTarget: [Double] = []
     /// Set after a MuJoCo error or divergence: the data is no longer trustworthy until `reset`.
     private var failure: SimError?
+    /// What happened to the target during the last control tick that nobody commanded (dropped in transit, pushed);
+    /// nil when nothing did. Set by every `send`; see `TargetWatch` for the thresholds.
+    public private(set) var targetIncident: ObjectIncident?
+    var targetWatch = TargetWatch()
     /// The thread's count of untrapped MuJoCo errors when last checked.
     private var untrappedErrorsSeen = MuJoCoWorld.untrappedErrorCount()
     /// Control ticks over the sim's whole life (never reset): camera frames carry it as their sequence number.
@@ -96,6 +100,8 @@ public final class TabletopSim: Robot {
         try world.forward()
         for _ in 0..<100 { try physicsStep() }
         d.pointee.time = 0
+        targetWatch = TargetWatch()
+        targetIncident = nil
         try checkHealth()
     }
 
@@ -123,6 +129,7 @@ public final class TabletopSim: Robot {
                 try physicsStep()
             }
             jointTarget = ik.q
+            targetIncident = watchTarget()
             tick += 1
             lifetimeTicks += 1
             sceneCache = nil

@@ -37,7 +37,8 @@ final class HeadlessRunEndToEndTests: XCTestCase {
 
     func testEveryInjectedFaultRaisesItsExceptionAndEndsInAStop() throws {
         let cases = [("policy-nan@1", "nonFiniteAction"), ("camera-freeze@1", "frozenCamera"), ("policy-stall@1", "missedDeadline"),
-                     ("gamepad-unplug@1", "inputDeviceLost"), ("drop-object@2.2", "objectDropped")]
+                     ("gamepad-unplug@1", "inputDeviceLost"), ("drop-object@2.2", "objectDropped"),
+                     ("push-object@0.5", "objectPushed")]
         for (fault, kind) in cases {
             let (status, r) = try run(["--inject", fault])
             let kinds = (r["exceptions"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
@@ -65,16 +66,16 @@ final class HeadlessRunEndToEndTests: XCTestCase {
         XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0)
     }
 
-    /// A shove has no exception of its own: the run either recovers (the expert re-plans) or a check catches what
-    /// the shove caused (here, seed 0 at 0.5 s: the cube hits the arm, contact force). Either way nothing unsafe is sent.
-    func testPushObjectEndsInSuccessOrAHoldNeverAnUnsafeCommand() throws {
-        for at in ["0.5", "1.5"] {
+    /// A shove while the target is pinched in the fingers may not move it at all (the grasp holds): then the run
+    /// goes on; if it does, the simulator's predicates report a push or a drop. Either way nothing unsafe is sent.
+    func testPushObjectWhileGraspedEndsInSuccessOrItsOwnExceptionNeverAnUnsafeCommand() throws {
+        for at in ["1.5", "2.2"] {
             let (status, r) = try run(["--inject", "push-object@" + at])
             let kinds = (r["exceptions"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
             let log = (r["log"] as? [String]) ?? []
             XCTAssertTrue(log.contains { $0.contains("INJECT push-object") }, "the fault fired at \(at)")
-            XCTAssertTrue(r["success"] as? Bool == true || (kinds.count >= 2 && kinds.last == "takeoverUnanswered"),
-                          "push@\(at): recovers, or an exception holds and escalates: \(kinds)")
+            XCTAssertTrue(r["success"] as? Bool == true || ["objectPushed", "objectDropped"].contains(kinds.first ?? ""),
+                          "push@\(at): recovers, or the push/drop predicate holds the robot: \(kinds)")
             XCTAssertEqual(r["unsafe_commands"] as? Int, 0)
             XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0)
             XCTAssertEqual(status, r["success"] as? Bool == true ? 0 : 1)

@@ -23,8 +23,9 @@ struct RunCommand: ParsableCommand {
         embedded (the built-in model: $VLATERM_MODEL or models/default.safetensors), openpi://HOST:PORT, \
         openvla://HOST:PORT (add +tls for wss/https).
 
-        Faults (--inject KIND@SECONDS, repeatable): drop-object (the gripper slips open once), push-object (the target is shoved sideways; if carried it is \
-        knocked out of the fingers), camera-freeze \
+        Faults (--inject KIND@SECONDS, repeatable): drop-object (the gripper slips open for 0.3 s: a carried object \
+        falls, raising object-dropped), push-object (the target is shoved sideways: on the table it slides away, raising \
+        object-pushed; pinched firmly in the fingers it may not move), camera-freeze \
         (images stop changing), policy-stall (inference takes twice the deadline), policy-nan (actions become NaN), \
         gamepad-unplug (the input device disappears).
 
