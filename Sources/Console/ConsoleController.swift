@@ -20,6 +20,8 @@ public struct TickContext {
     /// The action that will be sent.
     public var action: Action
     public var instruction: String
+    /// The operator's speed setting (+/-), a fraction of the robot's step limits; takeover drives at it too.
+    public internal(set) var speedScale: Double = 0.5
     /// A banner alert (takeover request, INPUT LOST, …); nil clears it.
     public var alert: String?
     /// Lines to append to the event log.
@@ -113,9 +115,10 @@ public final class ConsoleController {
         }
 
         var ctx = TickContext(now: now, mode: mode, recording: recording, events: [], command: command,
-                              action: .hold(gripper: gripperTarget), instruction: instruction, alert: alert,
-                              session: session)
+                              action: .hold(gripper: gripperTarget), instruction: instruction, speedScale: speedScale,
+                              alert: alert, session: session)
         ctx.events = handleBuiltInEvents(events, &ctx)
+        ctx.speedScale = speedScale
         decideTeleop(&ctx)
         for h in hooks { try h.beforeSend(&ctx) }
         for e in ctx.events { ctx.log.append(LogLine(time: model.elapsed, text: "\(e.rawValue): not available in this build", role: .dim)) }

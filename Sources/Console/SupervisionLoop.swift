@@ -103,6 +103,9 @@ public final class SupervisionLoop {
         }
     }
 
+    /// The driver's own speed setting (the console's +/-): teleop and takeover move at this fraction of the limits.
+    public func setTeleopSpeed(_ fraction: Double) { supervisor.setTeleopSpeed(fraction) }
+
     /// Replies collected outside `poll` (a driver that waited for them); handled at the next tick like polled ones.
     public func deliver(_ more: [PolicyReply]) { replies += more }
 

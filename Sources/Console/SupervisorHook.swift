@@ -63,6 +63,7 @@ public final class SupervisorHook: ConsoleTickHook {
         loop.inputStatus(lost: inputLost?())
         // No command means nobody holds a deadman: tell the supervisor (deadman released), so a takeover's
         // release sends one zero command and re-pressing drives again, instead of waiting for "input stale".
+        loop.setTeleopSpeed(ctx.speedScale)         // takeover at the operator's +/- speed, like teleop
         loop.teleop(ctx.command ?? TeleopCommand())
         guard let obs = lastObservation else {      // first tick: nothing seen yet, the controller holds
             show(loop.takeActions(), &ctx)

@@ -29,6 +29,13 @@ public struct Supervisor: Sendable {
         state.tick(summary, now: clock.now())
     }
 
+    /// The operator's speed setting as a fraction of the step limits (the console's +/- keys): teleop and takeover
+    /// then move at it instead of at a level of `teleopSpeeds`. Non-finite values are ignored; clamped to 0...1.
+    public mutating func setTeleopSpeed(_ fraction: Double) {
+        guard fraction.isFinite else { return }
+        state.speedOverride = min(max(fraction, 0), 1)
+    }
+
     /// The latest command from the pad/keyboard (after the keymap). Takes over at once during autonomy.
     public mutating func teleop(_ command: TeleopCommand) -> [SupervisorAction] {
         state.teleop(command, now: clock.now())
@@ -86,6 +93,6 @@ public struct Supervisor: Sendable {
     public var chunkPosition: (index: Int, count: Int) { (state.chunkIndex, state.chunk.count) }
     /// The gripper target last sent (what a hold keeps).
     public var commandedGripper: Double { state.commandedGripper }
-    public var teleopSpeed: Double { state.config.teleopSpeeds[state.speedIndex] }
+    public var teleopSpeed: Double { state.teleopSpeed }
     public var configuration: SupervisorConfiguration { state.config }
 }

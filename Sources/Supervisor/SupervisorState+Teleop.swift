@@ -73,7 +73,7 @@ extension SupervisorState {
     /// over never jumps), keeping the end effector inside the workspace.
     mutating func padAction(_ c: TeleopCommand, at position: SIMD3<Double>) -> Action {
         func axis(_ v: Double) -> Double { v.isFinite ? min(max(v, -1), 1) : 0 }
-        let speed = config.teleopSpeeds.indices.contains(speedIndex) ? config.teleopSpeeds[speedIndex] : 0.5
+        let speed = teleopSpeed
         let t = config.limits.maxTranslation * speed
         var d = SIMD3(axis(c.linear.x), axis(c.linear.y), axis(c.linear.z)) * t
         if let w = config.workspace, position.x.isFinite, position.y.isFinite, position.z.isFinite {
@@ -91,6 +91,12 @@ extension SupervisorState {
             }
         }
         return Action(dx: d.x, dy: d.y, dz: d.z, dyaw: axis(c.yaw) * config.limits.maxYaw * speed, gripper: gripper)
+    }
+
+    /// Fraction of the step limits a full stick deflection moves per tick.
+    var teleopSpeed: Double {
+        if let s = speedOverride { return s }
+        return config.teleopSpeeds.indices.contains(speedIndex) ? config.teleopSpeeds[speedIndex] : 0.5
     }
 
     mutating func inputLost(_ detail: String, now: Double) -> [SupervisorAction] {
@@ -120,6 +126,7 @@ extension SupervisorState {
             }
         case .speedUp, .speedDown:
             let n = config.teleopSpeeds.count
+            speedOverride = nil
             speedIndex = min(max(speedIndex + (e == .speedUp ? 1 : -1), 0), max(n - 1, 0))
             if n > 0 { out.append(.log("teleop speed \(Int(config.teleopSpeeds[speedIndex] * 100)) %")) }
         case .recordToggle:

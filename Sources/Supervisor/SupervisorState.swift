@@ -29,6 +29,9 @@ struct SupervisorState: Sendable {
     var padGripperBaseline: Double?
     var followPadGripper = false
     var speedIndex: Int
+    /// The console's own speed setting (fraction of the limits), when it has one: takeover then moves at the speed
+    /// the operator chose with +/-, not at a level of `teleopSpeeds`. Cleared by speedUp/speedDown.
+    var speedOverride: Double?
     var staleInputLogged = false
 
     // What the robot is doing.

@@ -105,6 +105,22 @@ final class SupervisorHookTests: XCTestCase {
         XCTAssertEqual(f.robot.sent.last?.dx ?? 0, 0.01, accuracy: 1e-12, "the policy drives again")
     }
 
+    /// Takeover moves at the operator's +/- speed setting (the console's), not at the supervisor's own default level.
+    func testTakeoverUsesTheConsolesSpeedSetting() throws {
+        for (key, presses, scale) in [("+", 1, 0.75), ("+", 2, 1.0), ("-", 2, 0.1)] {
+            let f = Fixture()
+            for _ in 0..<presses { f.keyboard.press(.char(Character(key))); try f.tick() }
+            XCTAssertEqual(f.controller.speedScale, scale, accuracy: 1e-12)
+            try f.startAutonomy()
+            f.keyboard.press(.char("a"))                      // +y at full deflection
+            try f.tick()
+            XCTAssertEqual(f.mode, .takeover)
+            XCTAssertEqual(f.robot.sent.last?.dy ?? 0, f.robot.limits.maxTranslation * scale, accuracy: 1e-12,
+                           "\(presses) × '\(key)': takeover at \(scale) of the limit")
+            XCTAssertEqual(f.hook.supervisor.teleopSpeed, scale, accuracy: 1e-12)
+        }
+    }
+
     func testTakeoverStepsAreFlaggedInterventionInTheRecording() throws {
         let root = NSTemporaryDirectory() + "vlaterm-suphook-\(getpid())"
         try? FileManager.default.removeItem(atPath: root)

@@ -114,6 +114,21 @@ final class BehaviourTests: XCTestCase {
         XCTAssertGreaterThan(resumed.requestIds[0], 1)
     }
 
+    /// A driver with its own speed setting (the console's +/-) sets it; speedUp/speedDown go back to the levels.
+    func testTakeoverMovesAtTheDriversSpeedSetting() {
+        var h = Harness()
+        h.startAutonomy()
+        h.sup.setTeleopSpeed(0.8)
+        _ = h.sup.teleop(TeleopCommand(linear: SIMD3(1, 0, 0), deadman: true))
+        XCTAssertEqual(h.sup.mode, .takeover)
+        XCTAssertEqual(h.tick().sends.first?.0.dx ?? 0, 0.02 * 0.8, accuracy: 1e-12)
+        h.sup.setTeleopSpeed(.nan)                            // ignored
+        XCTAssertEqual(h.sup.teleopSpeed, 0.8)
+        _ = h.sup.operatorEvent(.speedUp)                     // 50 % → 100 %, the override is gone
+        _ = h.sup.teleop(TeleopCommand(linear: SIMD3(1, 0, 0), deadman: true))
+        XCTAssertEqual(h.tick().sends.first?.0.dx ?? 0, 0.02, accuracy: 1e-12)
+    }
+
     func testStickWithoutDeadmanDuringAutonomyStopsThePolicyButDoesNotMove() {
         var h = Harness()
         h.startAutonomy()
