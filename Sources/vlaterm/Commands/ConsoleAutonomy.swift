@@ -51,7 +51,7 @@ enum ConsoleAutonomy {
     /// `--policy`: expert, embedded, openpi://…, openvla://…. Returns the policy, or nil plus the reason autonomy
     /// is unavailable (the console still runs: teleop and recording work without a policy). Throws for a
     /// malformed URL (bad usage, exit 2).
-    static func makePolicy(_ spec: String, robot: LockedSimRobot) throws -> (Policy?, String?) {
+    static func makePolicy(_ spec: String, robot: LockedSimRobot, remote: RemotePolicyFlags) throws -> (Policy?, String?) {
         switch spec {
         case "expert":
             return (ExpertPolicy(sim: robot.sim, simLock: robot.lock), nil)
@@ -63,7 +63,7 @@ enum ConsoleAutonomy {
             guard spec.contains("://") else {
                 throw PolicyError.configuration("--policy '\(spec)': use embedded, expert, openpi://HOST:PORT or openvla://HOST:PORT")
             }
-            return (try RemotePolicies.make(url: spec, options: RemotePolicyOptions()), nil)
+            return (try remote.makePolicy(url: spec), nil)
         }
     }
 

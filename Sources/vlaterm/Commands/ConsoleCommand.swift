@@ -30,7 +30,8 @@ struct ConsoleCommand: ParsableCommand {
     @Option(help: "Replay an evemu recording as the gamepad.") var gamepadReplay: String?
     @Flag(help: "Take the gamepad exclusively (EVIOCGRAB) so other programs stop seeing its input.") var grab = false
     @Option(help: "Session name for recordings.") var session: String?
-    @Option(help: "Policy for typed instructions: embedded, expert (the simulator's scripted expert), openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "embedded"
+    @Option(help: "Policy for typed instructions: embedded, expert (the simulator's scripted expert), openpi://HOST:PORT or openvla://HOST:PORT (add +tls for wss/https).") var policy = "embedded"
+    @OptionGroup(title: "Remote policy") var remote: RemotePolicyFlags
     @Option(help: "Camera resolution as WIDTHxHEIGHT (simulator renders at this size).") var cameraSize = "96x72"
 
     func validate() throws {
@@ -87,7 +88,7 @@ struct ConsoleCommand: ParsableCommand {
         let sources: [any TeleopSource] = [keyboard] + (pad.map { [$0] } ?? [])
         let robot = LockedSimRobot(sim: sim)
         let chosen: (Policy?, String?)
-        do { chosen = try ConsoleAutonomy.makePolicy(policy, robot: robot) } catch {
+        do { chosen = try ConsoleAutonomy.makePolicy(policy, robot: robot, remote: remote) } catch {
             note("vlaterm console: \(error)")
             throw ExitStatus.badInput
         }

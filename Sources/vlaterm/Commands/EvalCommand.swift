@@ -26,9 +26,10 @@ struct EvalCommand: ParsableCommand {
         """)
 
     @Option(help: "Model file (default: $VLATERM_MODEL or models/default.safetensors).") var model: String?
-    @Option(help: "Evaluate a remote policy instead of a model file: openpi://HOST:PORT or openvla://HOST:PORT (loopback only).")
+    @Option(help: "Evaluate a remote policy instead of a model file: openpi://HOST:PORT or openvla://HOST:PORT (loopback unless --allow-remote).")
     var policy: String?
     @Option(help: "Seconds a remote policy may take per chunk (a miss fails the episode).") var inferenceTimeout = 5.0
+    @OptionGroup(title: "Remote policy") var remote: RemotePolicyFlags
     @Option(help: "Number of episodes.") var episodes = 20
     @Option(help: "Seed of the first episode; episode i uses seed + i.") var seed: UInt64 = 5000
     @Option(help: "File of `OBJECT | CONTAINER | INSTRUCTION TEXT` cases.") var instructions: String?
@@ -66,7 +67,7 @@ struct EvalCommand: ParsableCommand {
             guard inferenceTimeout.isFinite, inferenceTimeout > 0, inferenceTimeout <= 60 else {
                 note("vlaterm eval: --inference-timeout must be in (0, 60]"); throw ExitStatus.badInput
             }
-            do { policy = try RemotePolicies.make(url: url, options: RemotePolicyOptions()) } catch {
+            do { policy = try remote.makePolicy(url: url) } catch {
                 note("vlaterm eval: --policy \(url): \(error)"); throw ExitStatus.badInput
             }
             cameras = sim.cameras.map(\.name); evaluated = url

@@ -40,11 +40,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Give up after this many simulated seconds.") var maxSeconds = 60.0
     @Option(help: "Seconds each inference may take before it counts as missed.") var inferenceTimeout = 1.0
     @Option(help: "Seconds a takeover request may go unanswered before the stop.") var takeoverBudget = 10.0
-    @Option(help: "JSON mapping file for a remote policy (observation keys, image size, action adapter).") var mapping: String?
-    @Option(help: "Environment variable holding the API key for a remote policy.") var apiKeyEnv: String?
-    @Option(help: "PEM file of CA certificates for +tls links.") var caFile: String?
-    @Option(help: "OpenVLA: dataset statistics to un-normalise with (e.g. bridge_orig).") var unnormKey: String?
-    @Flag(help: "Allow a remote policy on a non-loopback host.") var allowRemote = false
+    @OptionGroup(title: "Remote policy") var remote: RemotePolicyFlags
     @Option(help: "Replay an evemu recording as the gamepad (deadman + stick takes over, as in the console).") var gamepadReplay: String?
     @Option(help: "Simulated second at which the gamepad replay starts.") var gamepadReplayStart = 0.0
     @Option(help: "Record the run as an episode of this session (steps flagged intervention while a human drove).") var record: String?
@@ -146,20 +142,6 @@ struct RunCommand: ParsableCommand {
         guard policy.contains("://") else {
             throw RunError.badInput("--policy '\(policy)': use expert, embedded, openpi://HOST:PORT or openvla://HOST:PORT")
         }
-        var o = RemotePolicyOptions()
-        o.allowNonLoopback = allowRemote
-        o.caFile = caFile
-        o.unnormKey = unnormKey
-        if let env = apiKeyEnv {
-            guard let key = ProcessInfo.processInfo.environment[env], !key.isEmpty else {
-                throw RunError.badInput("--api-key-env \(env): the variable is not set")
-            }
-            o.apiKey = key
-        }
-        if let path = mapping {
-            let base: RemoteMapping = policy.hasPrefix("openvla") ? .openvlaBridge : .openpiLibero
-            o.mapping = try RemoteMapping.load(path: path, over: base)
-        }
-        return try RemotePolicies.make(url: policy, options: o)
+        return try remote.makePolicy(url: policy)
     }
 }
