@@ -47,14 +47,16 @@ let package = Package(
         ]),
 
         // Tests. Fixtures and snapshots live beside each test target and are found through #filePath.
+        // TestSupport: helpers several test targets share (running the built binary); only test targets depend on it.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RobotKitTests", dependencies: ["RobotKit"]),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit", "Episodes"]),   // Episodes: reads the MCAP a headless run records
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "RobotKit", "Episodes", "TestSupport"]),   // Episodes: reads the MCAP a headless run records
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "RobotKit"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "RobotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "RobotKit"], exclude: ["Snapshots"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit", "Input", "Episodes", "Policy", "Supervisor", "Simulator"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"], exclude: ["Interop"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit", "COpenSSL"], exclude: ["Fixtures"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit", "COpenSSL", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,29 +1,14 @@
 import Episodes
 import Foundation
 import RobotKit
+import TestSupport
 import XCTest
 
 /// `vlaterm run` on the real binary and the MuJoCo simulator: a clean run succeeds; every injected fault raises its
 /// exception, ends in a hold and then a stop (nobody answers), and no unsafe command reaches the robot.
 final class HeadlessRunEndToEndTests: XCTestCase {
-    static let vlaterm = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/vlaterm").path
-
     func run(_ args: [String], instruction: String = "put the red cube in the bin") throws -> (Int32, [String: Any]) {
-        guard FileManager.default.isExecutableFile(atPath: Self.vlaterm) else {
-            throw XCTSkip("\(Self.vlaterm) not built (swift build builds it)")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.vlaterm)
-        p.arguments = ["run", instruction, "--json", "--takeover-budget", "1", "--max-seconds", "20"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return (p.terminationStatus, obj)
+        try VLATermProcess.runJSON(["run", instruction, "--json", "--takeover-budget", "1", "--max-seconds", "20"] + args)
     }
 
     func testACleanRunSucceedsUnderSupervision() throws {
@@ -55,8 +40,7 @@ final class HeadlessRunEndToEndTests: XCTestCase {
     /// pick-place (its own eval: 0/100 template instructions; seeds 0–12 here all end in a workspace or contact-force
     /// exception), so this asserts only what must hold: it loads, its actions run, nothing unsafe reaches the robot.
     func testTheBuiltInModelRunsUnderSupervision() throws {
-        let model = URL(fileURLWithPath: Self.vlaterm).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("models/default.safetensors").path
+        let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
         guard FileManager.default.fileExists(atPath: model) else { throw XCTSkip("no shipped model at \(model)") }
         let (_, r) = try run(["--policy", "embedded", "--seed", "3"])
         XCTAssertEqual(r["policy"] as? String, "embedded", "\(r)")
