@@ -1,5 +1,6 @@
-// One supervised episode on the simulator without the TUI: the same Supervisor and checks as the console, a
-// policy called synchronously with a deadline, and fault injection for tests and demos. The supervisor's clock is
+// One supervised episode on the simulator without the TUI: the console's own supervision step (`SupervisionLoop`,
+// with the simulator's world checks), a policy called synchronously with a deadline, and fault injection for tests
+// and demos. The supervisor's clock is
 // the simulator's clock plus the time inference took, so a slow policy misses its deadline exactly as it would
 // live, while the sim stays paused during inference (runs are reproducible).
 import Console
