@@ -21,7 +21,8 @@ enum VLAFixture {
     static func tinyConfig(cameras: [String] = ["front", "wrist"], width: Int = 16, height: Int = 12,
                            actions: [String] = Action.names, chunk: Int = 4) -> VLAConfig {
         VLAConfig(architecture: VLAArchitecture(convChannels: [4, 6], convKernels: [3, 3], convStrides: [2, 1],
-                                                textProjection: 5, hidden: 16, mlpLayers: 2),
+                                                textProjection: 5, hidden: 16, mlpLayers: 2, keypoints: 3,
+                                                auxiliaryPoints: AuxiliaryPoints.count),
                   cameras: cameras, imageWidth: width, imageHeight: height, actionNames: actions,
                   chunkSize: chunk, textDimension: 8, textEncoder: "stub")
     }
@@ -35,7 +36,8 @@ enum VLAFixture {
             var images: [String: [UInt8]] = [:]
             for c in config.cameras { images[c] = (0..<(bytes * steps)).map { _ in UInt8.random(in: 0...255, using: &rng) } }
             let proprio = (0..<steps).map { s in (0..<5).map { d in Float(s) * 0.01 + Float(d) * 0.1 } }
-            let actions = (0..<steps).map { s in [Float(e) * 0.01, Float(s) * -0.002, 0.005, 0, s < steps / 2 ? 1 : 0] }
+            // open, close (the grasp), open again (the place): every episode has auxiliary points.
+            let actions = (0..<steps).map { s in [Float(e) * 0.01, Float(s) * -0.002, 0.005, 0, s < steps / 3 || s >= 2 * steps / 3 ? 1 : 0] }
             try ds.append(DemoEpisode(instruction: "put the \(e % 2 == 0 ? "red" : "blue") cube in the bin",
                                       images: images, proprio: proprio, actions: actions))
         }

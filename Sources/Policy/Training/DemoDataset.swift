@@ -33,6 +33,9 @@ public final class DemoDataset {
     public private(set) var episodes: [DemoEpisode] = []
     /// (episode, step) of every sample.
     public private(set) var samples: [(episode: Int, step: Int)] = []
+    /// Per episode: the auxiliary points of every step (see `AuxiliaryPoints`), nil when the demonstration never
+    /// closes and re-opens the gripper (no grasp to learn from).
+    public private(set) var auxiliary: [[[Float]]?] = []
 
     public init(cameras: [String], width: Int, height: Int, proprioDimension: Int = 5, actionDimension: Int = 5) {
         self.cameras = cameras; self.width = width; self.height = height
@@ -57,6 +60,7 @@ public final class DemoDataset {
         }
         let index = episodes.count
         episodes.append(e)
+        auxiliary.append(AuxiliaryPoints.targets(proprio: e.proprio, actions: e.actions))
         for s in 0..<t { samples.append((index, s)) }
     }
 
@@ -88,6 +92,37 @@ public struct DemoBatch {
     public var proprio: Tensor      // (B, P)
     public var text: Tensor         // (B, D)
     public var target: Tensor       // (B, K·A) normalised
+    /// (B, 3·Q) normalised auxiliary points and a (B, 3·Q) mask of 1 where the episode has them; nil without the head.
+    public var auxiliary: (target: Tensor, mask: Tensor)?
+}
+
+/// Where the gripper will next close (the grasp) and next open after that (the place), read from the
+/// demonstration itself: the end-effector position at the step the gripper command crosses 0.5. Any
+/// demonstration carries them (expert or human), no privileged simulator state needed.
+public enum AuxiliaryPoints {
+    public static let count = 2
+
+    /// 6 floats per step (grasp x, y, z, place x, y, z) or nil when the episode has no close followed by an open.
+    /// Before a grasp: the next grasp; after the last one: the last. The same for the place.
+    public static func targets(proprio: [[Float]], actions: [[Float]]) -> [[Float]]? {
+        guard let g = actions.first?.indices.last, proprio.count == actions.count,
+              proprio.allSatisfy({ $0.count >= 3 }) else { return nil }
+        var closes: [Int] = [], opens: [Int] = []
+        var closed = false
+        for (t, a) in actions.enumerated() {
+            let nowClosed = a[g] < 0.5
+            if nowClosed && !closed { closes.append(t) }
+            if !nowClosed && closed { opens.append(t) }
+            closed = nowClosed
+        }
+        guard let firstClose = closes.first, opens.contains(where: { $0 > firstClose }) else { return nil }
+        func at(_ events: [Int], _ t: Int) -> [Float] {
+            let e = events.first(where: { $0 >= t }) ?? events.last!
+            return Array(proprio[e].prefix(3))
+        }
+        let placeEvents = opens.filter { $0 > firstClose }
+        return (0..<actions.count).map { at(closes, $0) + at(placeEvents, $0) }
+    }
 }
 
 extension DemoDataset {
@@ -100,6 +135,8 @@ extension DemoDataset {
         let plane = width * height
         var images = cameras.map { _ in [Float](repeating: 0, count: b * 3 * plane) }
         var proprio = [Float](), text = [Float](), target = [Float]()
+        let q = config.architecture.auxiliaryPoints
+        var auxTarget = [Float](), auxMask = [Float]()
         proprio.reserveCapacity(b * proprioDimension); text.reserveCapacity(b * d); target.reserveCapacity(b * k * a)
         for (row, i) in indices.enumerated() {
             let (ep, st) = samples[i]
@@ -124,11 +161,24 @@ extension DemoDataset {
                 text += emb
             }
             for act in actionChunk(episode: ep, step: st, k: k) { target += config.actionNormalizer.normalize(act) }
+            if q > 0 {
+                if let rows = auxiliary[ep] {
+                    let points = rows[st]
+                    for j in 0..<(3 * q) {
+                        let i = j % 3
+                        auxTarget.append(j < points.count ? (points[j] - config.proprioNormalizer.mean[i]) / config.proprioNormalizer.std[i] : 0)
+                        auxMask.append(j < points.count ? 1 : 0)
+                    }
+                } else {
+                    auxTarget += [Float](repeating: 0, count: 3 * q); auxMask += [Float](repeating: 0, count: 3 * q)
+                }
+            }
         }
         return DemoBatch(images: images.map { Tensor(shape: [b, 3, height, width], data: $0) },
                          proprio: Tensor(shape: [b, proprioDimension], data: proprio),
                          text: Tensor(shape: [b, d], data: text),
-                         target: Tensor(shape: [b, k * a], data: target))
+                         target: Tensor(shape: [b, k * a], data: target),
+                         auxiliary: q > 0 ? (Tensor(shape: [b, 3 * q], data: auxTarget), Tensor(shape: [b, 3 * q], data: auxMask)) : nil)
     }
 
     static func gaussian(_ rng: inout SeededGenerator) -> Float {

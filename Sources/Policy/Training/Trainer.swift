@@ -16,11 +16,13 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     /// Gaussian noise std added to each embedding dimension.
     public var textNoise: Float
     public var weightDecay: Float
+    /// Weight of the auxiliary-point L1 loss next to the action loss (models with the auxiliary head).
+    public var auxiliaryWeight: Float
 
     public init(steps: Int = 3000, batch: Int = 32, learningRate: Float = 1e-3, seed: UInt64 = 0, shift: Int = 4,
-                textNoise: Float = 0.005, weightDecay: Float = 1e-4) {
+                textNoise: Float = 0.005, weightDecay: Float = 1e-4, auxiliaryWeight: Float = 1) {
         self.steps = steps; self.batch = batch; self.learningRate = learningRate; self.seed = seed
-        self.shift = shift; self.textNoise = textNoise; self.weightDecay = weightDecay
+        self.shift = shift; self.textNoise = textNoise; self.weightDecay = weightDecay; self.auxiliaryWeight = auxiliaryWeight
     }
 }
 
@@ -45,6 +47,8 @@ public final class Trainer {
     public let optimizer: Adam
     public private(set) var step = 0
     public private(set) var losses: [Float] = []
+    /// The auxiliary-point part of each step's loss (unweighted; empty without the auxiliary head).
+    public private(set) var auxiliaryLosses: [Float] = []
 
     public init(network: VLANetwork, dataset: DemoDataset, embeddings: [String: [Float]], options: TrainOptions) throws {
         guard !dataset.samples.isEmpty else { throw DatasetError("the dataset has no samples") }
@@ -79,14 +83,20 @@ public final class Trainer {
         let batch = try dataset.batch(indices, config: network.config, embeddings: embeddings, shift: options.shift,
                                       textNoise: options.textNoise, rng: &rng)
         optimizer.zeroGrad()
-        let pred = network.forward(images: batch.images, proprio: batch.proprio, text: batch.text)
-        let loss = l1Loss(pred, batch.target)
+        let (pred, aux) = network.forwardWithAuxiliary(images: batch.images, proprio: batch.proprio, text: batch.text)
+        let actionLoss = l1Loss(pred, batch.target)
+        var loss = actionLoss
+        if let aux, let (auxTarget, mask) = batch.auxiliary {
+            let auxLoss = l1Loss(aux * mask, auxTarget)     // the target is already 0 where the mask is
+            loss = actionLoss + auxLoss * options.auxiliaryWeight
+            auxiliaryLosses.append(auxLoss.item)
+        }
         loss.backward()
         optimizer.learningRate = learningRate(at: step)
         optimizer.update()
         step += 1
-        losses.append(loss.item)
-        return loss.item
+        losses.append(actionLoss.item)
+        return actionLoss.item
     }
 
     /// L1 loss on fixed samples without augmentation or an update (for tests and a held-out check).

@@ -23,6 +23,9 @@ public final class EmbeddedVLA: Policy {
     private let embedder: InstructionEmbedder
     /// Embeddings by instruction text: MiniLM costs ~10 ms, and the console sends the same sentence every chunk.
     private var embeddingCache: [String: [Float]] = [:]
+    /// The auxiliary head's last prediction in robot units: where the gripper will next close and open
+    /// ([x, y, z] each), nil for models without the head. For displays and diagnosis; never sent to the robot.
+    public private(set) var lastPoints: [[Double]]?
 
     public init(network: VLANetwork, embedder: InstructionEmbedder) throws {
         guard embedder.dimension == network.config.textDimension else {
@@ -112,10 +115,23 @@ public final class EmbeddedVLA: Policy {
         let p = config.proprioDimension
         var prop = [Float](repeating: 0, count: p)
         for i in 0..<min(p, proprioception.count) { prop[i] = Float(proprioception[i]) }
-        let out = withNoGrad {
-            network.forward(images: frames.map(ImagePixels.tensor),
-                            proprio: Tensor(shape: [1, p], data: config.proprioNormalizer.normalize(prop)),
-                            text: Tensor(shape: [1, config.textDimension], data: embedding))
+        let (out, aux) = withNoGrad {
+            network.forwardWithAuxiliary(images: frames.map(ImagePixels.tensor),
+                                         proprio: Tensor(shape: [1, p], data: config.proprioNormalizer.normalize(prop)),
+                                         text: Tensor(shape: [1, config.textDimension], data: embedding))
+        }
+        lastPoints = aux.map { t in
+            let n = config.proprioNormalizer
+            var points: [[Double]] = []
+            for k in 0..<(t.count / 3) {
+                var xyz: [Double] = []
+                for i in 0..<3 {
+                    let v: Float = t.data[3 * k + i] * n.std[i] + n.mean[i]
+                    xyz.append(Double(v))
+                }
+                points.append(xyz)
+            }
+            return points
         }
         let a = config.actionDimension, gripper = config.actionNames.firstIndex(of: "gripper")
         return (0..<config.chunkSize).map { k in

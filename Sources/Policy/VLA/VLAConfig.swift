@@ -13,12 +13,46 @@ public struct VLAArchitecture: Codable, Sendable, Equatable {
     public var hidden: Int
     /// Hidden layers of the action MLP.
     public var mlpLayers: Int
+    /// Keypoint maps per camera: a 1×1 conv over the last block gives this many logit maps (no ReLU), each
+    /// turned into an image coordinate by spatial softmax. 0 = spatial softmax straight over the last block's
+    /// ReLU output (version 1 models), whose near-uniform softmax barely moves and localises poorly.
+    public var keypoints: Int
+    /// 3-D points the auxiliary head predicts from the MLP trunk (2 = where the gripper will next close and
+    /// next open, in end-effector coordinates; 0 = no auxiliary head). Trained with the action loss, it gives
+    /// the vision stack a dense "where is the named object / container" signal from the demonstrations alone.
+    public var auxiliaryPoints: Int
+    /// The keypoint logits are this × the 1×1 conv (whose weights start this much smaller): the same start, but
+    /// Adam's bounded step moves the logits `keypointGain` times faster, so the softmax can sharpen onto a
+    /// 3-pixel object within a short run instead of creeping there at the learning rate.
+    public var keypointGain: Float
 
-    public init(convChannels: [Int] = [16, 32, 32], convKernels: [Int] = [5, 3, 3], convStrides: [Int] = [2, 2, 2],
-                textProjection: Int = 64, hidden: Int = 256, mlpLayers: Int = 2) {
+    public init(convChannels: [Int] = [16, 32, 32], convKernels: [Int] = [5, 3, 3], convStrides: [Int] = [2, 2, 1],
+                textProjection: Int = 64, hidden: Int = 256, mlpLayers: Int = 2, keypoints: Int = 32, auxiliaryPoints: Int = 2, keypointGain: Float = 10) {
         self.convChannels = convChannels; self.convKernels = convKernels; self.convStrides = convStrides
         self.textProjection = textProjection; self.hidden = hidden; self.mlpLayers = mlpLayers
+        self.keypoints = keypoints; self.auxiliaryPoints = auxiliaryPoints; self.keypointGain = keypointGain
     }
+
+    enum CodingKeys: String, CodingKey {
+        case convChannels, convKernels, convStrides, textProjection, hidden, mlpLayers, keypoints, auxiliaryPoints, keypointGain
+    }
+
+    /// Version 1 files have neither keypoints nor auxiliaryPoints: both read as 0 (their architecture).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        convChannels = try c.decode([Int].self, forKey: .convChannels)
+        convKernels = try c.decode([Int].self, forKey: .convKernels)
+        convStrides = try c.decode([Int].self, forKey: .convStrides)
+        textProjection = try c.decode(Int.self, forKey: .textProjection)
+        hidden = try c.decode(Int.self, forKey: .hidden)
+        mlpLayers = try c.decode(Int.self, forKey: .mlpLayers)
+        keypoints = try c.decodeIfPresent(Int.self, forKey: .keypoints) ?? 0
+        auxiliaryPoints = try c.decodeIfPresent(Int.self, forKey: .auxiliaryPoints) ?? 0
+        keypointGain = try c.decodeIfPresent(Float.self, forKey: .keypointGain) ?? 1
+    }
+
+    /// Features each camera contributes to the MLP input (x, y per keypoint map).
+    public var featuresPerCamera: Int { 2 * (keypoints > 0 ? keypoints : (convChannels.last ?? 1)) }
 
     /// (H, W) after the conv stack (padding k/2 per layer).
     public func featureSize(height: Int, width: Int) -> (Int, Int) {
@@ -76,7 +110,9 @@ public struct TrainingInfo: Codable, Sendable, Equatable {
 /// The whole JSON block of a checkpoint.
 public struct VLAConfig: Codable, Sendable, Equatable {
     public static let architectureName = "vlaterm-film-cnn-chunk"
-    public static let currentVersion = 1
+    /// 2 added keypoint maps and the auxiliary point head; version 1 files still load.
+    public static let currentVersion = 2
+    public static let supportedVersions = 1...2
 
     public var architectureName: String = VLAConfig.architectureName
     public var version: Int = VLAConfig.currentVersion
@@ -128,8 +164,8 @@ public struct VLAConfig: Codable, Sendable, Equatable {
         guard architectureName == Self.architectureName else {
             throw bad("architectureName", "\"\(architectureName)\" is not \"\(Self.architectureName)\"")
         }
-        guard version == Self.currentVersion else {
-            throw bad("version", "\(version); this vlaterm reads version \(Self.currentVersion)")
+        guard Self.supportedVersions.contains(version) else {
+            throw bad("version", "\(version); this vlaterm reads versions \(Self.supportedVersions.lowerBound)...\(Self.supportedVersions.upperBound)")
         }
         let a = architecture
         guard (1...6).contains(a.convChannels.count), a.convKernels.count == a.convChannels.count,
@@ -142,6 +178,15 @@ public struct VLAConfig: Codable, Sendable, Equatable {
         }
         guard (1...1024).contains(a.textProjection), (1...4096).contains(a.hidden), (1...8).contains(a.mlpLayers) else {
             throw bad("architecture", "textProjection 1...1024, hidden 1...4096, mlpLayers 1...8")
+        }
+        guard a.keypointGain.isFinite, (0.01...1000).contains(a.keypointGain) else {
+            throw bad("architecture.keypointGain", "\(a.keypointGain) outside 0.01...1000")
+        }
+        guard (0...256).contains(a.keypoints), [0, AuxiliaryPoints.count].contains(a.auxiliaryPoints) else {
+            throw bad("architecture", "keypoints 0...256, auxiliaryPoints 0 or \(AuxiliaryPoints.count)")
+        }
+        guard a.auxiliaryPoints == 0 || proprioNames.prefix(3) == ["ee_x", "ee_y", "ee_z"] else {
+            throw bad("architecture.auxiliaryPoints", "auxiliary points are end-effector positions: proprioNames must start with ee_x, ee_y, ee_z")
         }
         guard (1...8).contains(cameras.count), Set(cameras).count == cameras.count else {
             throw bad("cameras", "1...8 distinct camera names")

@@ -1,12 +1,16 @@
 // The network of the embedded VLA (RT-1-style FiLM conditioning, ACT-style chunk head):
 //
-//   per camera:  image (B, 3, H, W) ─► [conv k/s ─► FiLM(γ, β from text) ─► ReLU] × L ─► spatial softmax ─► (B, 2C)
+//   per camera:  image (B, 3, H, W) ─► [conv k/s ─► FiLM(γ, β from text) ─► ReLU] × L ─► 1×1 conv (N maps)
+//                ─► spatial softmax ─► (B, 2N)
 //   text (B, 384) ─► linear ─► ReLU ─► (B, P)
-//   concat(keypoints of every camera, proprio (B, 5), text projection) ─► [linear ─► ReLU] × M ─► linear ─► (B, K·A)
+//   concat(keypoints of every camera, proprio (B, 5), text projection) ─► [linear ─► ReLU] × M ═► linear ─► (B, K·A)
+//                                                                                              ╚► linear ─► (B, 3·Q) auxiliary points
 //
 // FiLM lets the instruction decide which features the conv stack keeps ("the red cube" lights up red
-// blobs), and spatial softmax turns each channel into an image coordinate (Levine et al.), which is what
-// a pick-place controller needs. Outputs are normalised actions (see VLAConfig.actionNormalizer).
+// blobs), and spatial softmax turns each keypoint map into an image coordinate (Levine et al.), which is what
+// a pick-place controller needs. The keypoint maps are logits (no ReLU) so the softmax can become sharp.
+// The auxiliary head predicts where the gripper will next close and open (training signal only; see
+// VLAArchitecture.auxiliaryPoints). Outputs are normalised (see VLAConfig.actionNormalizer / proprioNormalizer).
 import Foundation
 import RobotKit
 import Tensor
@@ -30,10 +34,14 @@ public final class VLANetwork {
                 out.append(("cam\(cam).film\(j).bias", [2 * outC], 0))
                 inC = outC
             }
+            if a.keypoints > 0 {
+                out.append(("cam\(cam).keypoints.weight", [a.keypoints, inC, 1, 1], inC))
+                out.append(("cam\(cam).keypoints.bias", [a.keypoints], inC))
+            }
         }
         out.append(("text.weight", [a.textProjection, text], text))
         out.append(("text.bias", [a.textProjection], text))
-        var width = config.cameras.count * 2 * (a.convChannels.last ?? 1) + config.proprioDimension + a.textProjection
+        var width = config.cameras.count * a.featuresPerCamera + config.proprioDimension + a.textProjection
         for j in 0..<a.mlpLayers {
             out.append(("mlp\(j).weight", [a.hidden, width], width))
             out.append(("mlp\(j).bias", [a.hidden], width))
@@ -42,6 +50,10 @@ public final class VLANetwork {
         let k = config.chunkSize * config.actionDimension
         out.append(("head.weight", [k, width], width))
         out.append(("head.bias", [k], 0))
+        if a.auxiliaryPoints > 0 {
+            out.append(("aux.weight", [3 * a.auxiliaryPoints, width], width))
+            out.append(("aux.bias", [3 * a.auxiliaryPoints], 0))
+        }
         return out
     }
 
@@ -54,6 +66,10 @@ public final class VLANetwork {
         for (name, shape, fan) in Self.parameterShapes(config) {
             if name.contains(".film") && name.hasSuffix(".weight") {
                 p[name] = Tensor.uniform(shape, bound: 0.01, using: &rng)
+            } else if name.contains(".keypoints.") {
+                let gain = config.architecture.keypointGain
+                p[name] = Tensor(shape: shape, data: Tensor.kaimingUniform(shape, fanIn: fan, using: &rng).data.map { $0 / gain },
+                                 requiresGrad: true)
             } else if fan == 0 {
                 p[name] = Tensor(shape: shape, repeating: 0, requiresGrad: true)
             } else {
@@ -71,6 +87,11 @@ public final class VLANetwork {
     /// images: one (B, 3, H, W) per camera in `config.cameras` order, values ≈ [−0.5, 0.5];
     /// proprio: (B, P) normalised; text: (B, D) instruction embeddings → (B, K·A) normalised actions.
     public func forward(images: [Tensor], proprio: Tensor, text: Tensor) -> Tensor {
+        forwardWithAuxiliary(images: images, proprio: proprio, text: text).actions
+    }
+
+    /// The actions and, when the architecture has the auxiliary head, its (B, 3·Q) normalised point predictions.
+    public func forwardWithAuxiliary(images: [Tensor], proprio: Tensor, text: Tensor) -> (actions: Tensor, auxiliary: Tensor?) {
         precondition(images.count == config.cameras.count, "VLANetwork: \(images.count) images for \(config.cameras.count) cameras")
         let b = proprio.shape[0], a = config.architecture
         var parts: [Tensor] = []
@@ -85,6 +106,10 @@ public final class VLANetwork {
                 let beta = film.slice(axis: 1, c..<(2 * c)).reshaped([b, c, 1, 1])
                 x = (x * (gamma + 1) + beta).relu()
             }
+            if a.keypoints > 0 {
+                x = x.conv2d(weight: w("cam\(cam).keypoints.weight"), bias: w("cam\(cam).keypoints.bias"), stride: 1, padding: 0)
+                    * a.keypointGain
+            }
             parts.append(x.spatialSoftmax().reshaped([b, -1]))                  // (B, 2C)
         }
         parts.append(proprio)                                                   // (B, P)
@@ -93,7 +118,9 @@ public final class VLANetwork {
         for j in 0..<a.mlpLayers {
             h = h.linear(weight: w("mlp\(j).weight"), bias: w("mlp\(j).bias")).relu()
         }
-        return h.linear(weight: w("head.weight"), bias: w("head.bias"))         // (B, K·A)
+        let actions = h.linear(weight: w("head.weight"), bias: w("head.bias"))  // (B, K·A)
+        let aux = a.auxiliaryPoints > 0 ? h.linear(weight: w("aux.weight"), bias: w("aux.bias")) : nil
+        return (actions, aux)
     }
 
     private func w(_ name: String) -> Tensor {

@@ -44,6 +44,9 @@ struct EvalCommand: ParsableCommand {
         var model: String, episodes: Int, successes: Int, success_rate: Double, mean_steps: Double
         var per_instruction: [PerInstruction], first_seed: UInt64, execution: String, max_steps: Int
         var mean_inference_ms: Double, wall_seconds: Double, instructions_file: String?
+        /// Models with the auxiliary head: horizontal distance (cm) between the grasp / place point predicted at the
+        /// episode's first chunk and the named object / the container's goal — how well the model localises.
+        var mean_grasp_point_error_cm: Double?, mean_place_point_error_cm: Double?
     }
 
     func run() throws {
@@ -84,6 +87,7 @@ struct EvalCommand: ParsableCommand {
         var executor = ChunkExecutor(mode: mode)
         var successes = 0, totalSteps = 0, inferences = 0, inferenceMs = 0.0
         var perText: [String: (Int, Int)] = [:], order: [String] = []
+        var pointErrors: [(grasp: Double, place: Double)] = []
         for i in 0..<episodes {
             let s = seed &+ UInt64(i)
             let c = cases.map { $0[i % $0.count] }
@@ -105,6 +109,7 @@ struct EvalCommand: ParsableCommand {
                                                                    instruction: sim.episode.instruction,
                                                                    deadline: self.policy == nil ? .infinity : clock.now() + inferenceTimeout))
                         inferences += 1; inferenceMs += chunk.inferenceMs
+                        if steps == 0, let e = Self.pointErrors(policy, sim) { pointErrors.append(e) }
                         if compareExpert, let first = chunk.actions.first {
                             let e = expert.action(for: sim).vector
                             note("  step \(steps) policy " + first.map { String(format: "%+.4f", $0) }.joined(separator: " ")
@@ -129,6 +134,12 @@ struct EvalCommand: ParsableCommand {
                         ok ? "success" : "FAILURE", steps, text, successes, i + 1, ok ? "" : Self.whereItStopped(sim)))
         }
         let rate = Double(successes) / Double(episodes)
+        let graspError = pointErrors.isEmpty ? nil : pointErrors.map(\.grasp).reduce(0, +) / Double(pointErrors.count)
+        let placeError = pointErrors.isEmpty ? nil : pointErrors.map(\.place).reduce(0, +) / Double(pointErrors.count)
+        if let graspError, let placeError {
+            note(String(format: "localisation at the first chunk: grasp point %.1f cm from the object, place point %.1f cm from the goal (mean)",
+                        graspError, placeError))
+        }
         note(String(format: "%d/%d episodes succeeded (%.1f%%), mean %.1f steps, %.2f ms per chunk", successes, episodes,
                     100 * rate, Double(totalSteps) / Double(episodes), inferenceMs / Double(max(inferences, 1))))
         if json {
@@ -137,8 +148,18 @@ struct EvalCommand: ParsableCommand {
                                  per_instruction: order.map { PerInstruction(instruction: $0, episodes: perText[$0]!.0, successes: perText[$0]!.1) },
                                  first_seed: seed, execution: execution, max_steps: maxSteps,
                                  mean_inference_ms: inferenceMs / Double(max(inferences, 1)),
-                                 wall_seconds: Date().timeIntervalSince(started), instructions_file: instructions))
+                                 wall_seconds: Date().timeIntervalSince(started), instructions_file: instructions,
+                                 mean_grasp_point_error_cm: graspError, mean_place_point_error_cm: placeError))
         }
+    }
+
+    /// Horizontal errors (cm) of the embedded model's predicted grasp and place points against the named object and
+    /// the container's goal (privileged sim state, for the report only); nil for policies without the head.
+    static func pointErrors(_ policy: Policy, _ sim: TabletopSim) -> (grasp: Double, place: Double)? {
+        guard let vla = policy as? EmbeddedVLA, let points = vla.lastPoints, points.count >= 2,
+              let target = sim.objectPoses()[sim.episode.target], let goal = sim.family.placeGoal(sim) else { return nil }
+        func cm(_ p: [Double], _ x: Double, _ y: Double) -> Double { 100 * ((p[0] - x) * (p[0] - x) + (p[1] - y) * (p[1] - y)).squareRoot() }
+        return (cm(points[0], target.position.x, target.position.y), cm(points[1], goal.x, goal.y))
     }
 
     /// For a failure: how far the gripper ended from the target and whether the target was lifted, grasped or

@@ -50,7 +50,9 @@ struct RecordCommand: ParsableCommand {
         Runs the simulator's scripted expert (--sim --expert) with a randomised instruction per episode and records
         every step (cameras as JPEG, state, action sent, command source) into sessions/NAME/episode-NNNNNN.mcap.
         Episodes the expert fails are kept with outcome "failure". Progress goes to stderr; --json prints a summary.
-        Example: vlaterm record --sim --expert --episodes 20 --session pick-place --seed 1
+        Examples:
+          vlaterm record --sim --expert --episodes 20 --session pick-place --seed 1
+          vlaterm record --sim --expert --episodes 400 --noise 0.3 --session demos --seed 100000   # training data
         """)
 
     @Flag(help: "Record the MuJoCo tabletop simulator.") var sim = false
@@ -63,6 +65,10 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Recording rate in steps per second of robot time.") var fps: Double = 20
     @Option(help: "Upper bound on steps per episode.") var maxSteps = 600
     @Option(help: "Camera width and height, e.g. 96x72 or 320x240.") var size = "96x72"
+    @Option(help: ArgumentHelp("DART noise: Gaussian std added to the expert's motion, as a fraction of the per-tick limit.",
+                               discussion: "The perturbed command is what the robot executes and what is recorded; the expert corrects from "
+                                   + "wherever it lands, so the data shows recoveries from the small errors a learned policy makes."))
+    var noise = 0.0
     @Flag(help: "Print one JSON object on stdout.") var json = false
     /// Crash-test harness: stop after N steps of the last episode, flush the queue, say so, and wait to be killed.
     @Option(help: .hidden) var stopMidEpisode: Int?
@@ -70,6 +76,7 @@ struct RecordCommand: ParsableCommand {
     func validate() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
         guard fps > 0 && fps <= 1000 else { throw ValidationError("--fps must be in (0, 1000]") }
+        guard noise.isFinite, (0...2).contains(noise) else { throw ValidationError("--noise must be in 0...2 (fraction of the per-tick limit)") }
         guard synthetic || (sim && expert) else {
             throw ValidationError("choose a source: --sim --expert (scripted expert on the simulator) or --synthetic")
         }
@@ -89,7 +96,7 @@ struct RecordCommand: ParsableCommand {
             return SyntheticDemonstrations(source: SyntheticSource(cameras: SyntheticSource.cameras(width: parts[0], height: parts[1]), fps: fps),
                                            length: min(maxSteps, Int(fps * 3)))
         }
-        return try SimExpertDemonstrations(fps: fps, width: parts[0], height: parts[1], maxSteps: maxSteps)
+        return try SimExpertDemonstrations(fps: fps, width: parts[0], height: parts[1], maxSteps: maxSteps, noise: noise, noiseSeed: seed)
     }
 
     func run() throws {
@@ -142,13 +149,17 @@ final class SimExpertDemonstrations: DemonstrationSource {
     let sim: TabletopSim
     var expert = ScriptedExpert()
     var settleTicks = 0
+    let noise: Double
+    var rng: SeededGenerator
     var robotName: String { sim.name }
     var cameras: [CameraSpec] { sim.cameras }
     var facts: [String: String] {
         ["family": sim.episode.family, "target": sim.episode.target, "container": sim.episode.container]
     }
 
-    init(fps: Double, width: Int, height: Int, maxSteps: Int) throws {
+    init(fps: Double, width: Int, height: Int, maxSteps: Int, noise: Double = 0, noiseSeed: UInt64 = 0) throws {
+        self.noise = noise
+        rng = SeededGenerator(seed: noiseSeed ^ 0xDA27)
         do {
             sim = try TabletopSim(config: SimConfig(controlRate: fps, cameraWidth: width, cameraHeight: height, maxSteps: maxSteps),
                                   seed: 0)
@@ -167,8 +178,13 @@ final class SimExpertDemonstrations: DemonstrationSource {
 
     func step(time: Double) throws -> (Observation, Action, done: Bool) {
         let obs = try sim.observe(time: time)
-        // Record what the robot actually executes: the expert's command after the robot's limits.
-        let action = sim.limits.clamp(expert.action(for: sim))
+        // Record what the robot actually executes: the expert's command (plus DART noise) after the robot's limits.
+        var action = expert.action(for: sim)
+        if noise > 0 && !action.isZeroMotion {   // never while closing or releasing (zero motion)
+            let s = noise * sim.limits.maxTranslation
+            action.dx += s * TrainData.gaussian(&rng); action.dy += s * TrainData.gaussian(&rng); action.dz += s * TrainData.gaussian(&rng)
+        }
+        action = sim.limits.clamp(action)
         try sim.send(action)
         if expert.isDone { settleTicks += 1 }
         return (obs, action, sim.isSuccess() || settleTicks > 20)

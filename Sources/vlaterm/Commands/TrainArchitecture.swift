@@ -6,8 +6,11 @@ import Policy
 struct ArchitectureOptions: ParsableArguments {
     @Option(help: "Conv channels per block, comma-separated.") var convChannels = "16,32,32"
     @Option(help: "Conv kernel sizes per block (odd).") var convKernels = "5,3,3"
-    @Option(help: "Conv strides per block.") var convStrides = "2,2,2"
+    @Option(help: "Conv strides per block.") var convStrides = "2,2,1"
     @Option(help: "Hidden width of the action MLP.") var hidden = 256
+    @Option(help: "Keypoint maps per camera (1×1 conv + spatial softmax; 0 = softmax over the last block).") var keypoints = 32
+    @Option(help: "Auxiliary head predicting where the gripper next closes and opens: on or off.") var auxiliary = "on"
+    @Option(help: "Cameras the model reads, comma-separated (the simulator has front, wrist, overhead).") var cameras = "front,wrist"
 
     func architecture() throws -> VLAArchitecture {
         func ints(_ s: String, _ flag: String) throws -> [Int] {
@@ -15,11 +18,25 @@ struct ArchitectureOptions: ParsableArguments {
             guard !v.isEmpty, v.count == s.split(separator: ",").count else { throw ValidationError("--\(flag): comma-separated integers") }
             return v
         }
+        guard ["on", "off"].contains(auxiliary) else { throw ValidationError("--auxiliary: on or off") }
         let a = VLAArchitecture(convChannels: try ints(convChannels, "conv-channels"), convKernels: try ints(convKernels, "conv-kernels"),
-                                convStrides: try ints(convStrides, "conv-strides"), hidden: hidden)
+                                convStrides: try ints(convStrides, "conv-strides"), hidden: hidden, keypoints: keypoints,
+                                auxiliaryPoints: auxiliary == "on" ? AuxiliaryPoints.count : 0)
         var probe = VLAConfig(architecture: a)
         probe.architecture = a
         do { try probe.validate() } catch { throw ValidationError("\(error)") }
         return a
+    }
+}
+
+extension ArchitectureOptions {
+    var cameraNames: [String] {
+        get throws {
+            let names = cameras.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !names.isEmpty, !names.contains(""), Set(names).count == names.count else {
+                throw ValidationError("--cameras: distinct camera names, comma-separated (e.g. front,wrist)")
+            }
+            return names
+        }
     }
 }

@@ -37,6 +37,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Peak learning rate (warm-up then cosine decay to 10%).") var lr: Float = 1e-3
     @Option(help: "Actions predicted per chunk (K).") var chunkSize = 10
     @Option(help: "Random-shift augmentation in pixels (0 = off).") var shift = 4
+    @Option(help: "Weight of the auxiliary grasp/place-point loss next to the action loss.") var auxWeight: Float = 1
     @Option(help: "Resume from a checkpoint written by --checkpoint-every.") var resume: String?
     @Option(help: "Write OUT.ckpt every N steps (0 = never).") var checkpointEvery = 500
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
@@ -55,6 +56,7 @@ struct TrainCommand: ParsableCommand {
         guard (1...64).contains(chunkSize) else { throw ValidationError("--chunk-size must be in 1...64") }
         guard lr.isFinite, lr > 0, lr < 1 else { throw ValidationError("--lr must be in (0, 1)") }
         guard (0...16).contains(shift) else { throw ValidationError("--shift must be in 0...16") }
+        guard auxWeight.isFinite, auxWeight >= 0, auxWeight <= 100 else { throw ValidationError("--aux-weight must be in 0...100") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard (0...100_000).contains(simExpertEpisodes) else { throw ValidationError("--sim-expert-episodes must be in 0...100000") }
     }
@@ -63,6 +65,7 @@ struct TrainCommand: ParsableCommand {
         var out: String, episodes: Int, samples: Int, instructions: Int, steps: Int, batch: Int, seed: UInt64
         var final_loss: Float, seconds: Double, steps_per_second: Double, data_seconds: Double, parameters: Int
         var blas_threads: Int
+        var final_auxiliary_loss: Float?
     }
 
     func run() throws {
@@ -76,7 +79,7 @@ struct TrainCommand: ParsableCommand {
         }
         let threads = BLASThreads.configureForTraining()
         let t0 = Date()
-        let config0 = VLAConfig(architecture: try arch.architecture(), chunkSize: chunkSize)
+        let config0 = VLAConfig(architecture: try arch.architecture(), cameras: try arch.cameraNames, chunkSize: chunkSize)
         let dataset = DemoDataset(cameras: config0.cameras, width: config0.imageWidth, height: config0.imageHeight)
         var sources: [String] = []
         do {
@@ -108,7 +111,7 @@ struct TrainCommand: ParsableCommand {
         var config = config0
         config.proprioNormalizer = pn; config.actionNormalizer = an
         let network = VLANetwork(config: config, seed: seed)
-        let options = TrainOptions(steps: steps, batch: batch, learningRate: lr, seed: seed, shift: shift)
+        let options = TrainOptions(steps: steps, batch: batch, learningRate: lr, seed: seed, shift: shift, auxiliaryWeight: auxWeight)
         let trainer = try Trainer(network: network, dataset: dataset, embeddings: embeddings, options: options)
         let ckptURL = URL(fileURLWithPath: out + ".ckpt")
         if let resume {
@@ -122,7 +125,7 @@ struct TrainCommand: ParsableCommand {
         var bar = TrainProgressBar(total: steps, startStep: firstStep)
         while trainer.step < steps {
             let loss = try trainer.trainStep()
-            bar.update(step: trainer.step, loss: loss, force: trainer.step == steps)
+            bar.update(step: trainer.step, loss: loss, auxiliary: trainer.auxiliaryLosses.last, force: trainer.step == steps)
             if checkpointEvery > 0, trainer.step % checkpointEvery == 0, trainer.step < steps {
                 try trainer.saveCheckpoint(to: ckptURL)
             }
@@ -132,6 +135,9 @@ struct TrainCommand: ParsableCommand {
         let tail = trainer.losses.suffix(50)
         let finalLoss = tail.isEmpty ? 0 : tail.reduce(0, +) / Float(tail.count)
         note("L1 loss (normalised actions) per step:\n" + LossPlot.render(trainer.losses))
+        let auxTail = trainer.auxiliaryLosses.suffix(50)
+        let finalAux: Float? = auxTail.isEmpty ? nil : auxTail.reduce(0, +) / Float(auxTail.count)
+        if let finalAux { note(String(format: "auxiliary grasp/place-point L1 (normalised), last 50 steps: %.4f", Double(finalAux))) }
 
         config.training = TrainingInfo(sources: sources, episodes: dataset.episodes.count, samples: dataset.samples.count,
                                        steps: steps, batch: batch, learningRate: lr, seed: seed, seconds: seconds, finalLoss: finalLoss)
@@ -148,7 +154,7 @@ struct TrainCommand: ParsableCommand {
             try printJSON(Summary(out: out, episodes: dataset.episodes.count, samples: dataset.samples.count,
                                   instructions: embeddings.count, steps: steps, batch: batch, seed: seed, final_loss: finalLoss,
                                   seconds: seconds, steps_per_second: rate, data_seconds: dataSeconds,
-                                  parameters: network.parameterCount, blas_threads: threads))
+                                  parameters: network.parameterCount, blas_threads: threads, final_auxiliary_loss: finalAux))
         }
     }
 

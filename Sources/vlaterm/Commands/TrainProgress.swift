@@ -10,7 +10,12 @@ struct TrainProgressBar {
 
     init(total: Int, startStep: Int) { self.total = total; self.startStep = startStep }
 
-    mutating func update(step: Int, loss: Float, force: Bool = false) {
+    /// Exponential moving averages, so the line shows the trend rather than one batch's noise.
+    private var smoothLoss: Float?, smoothAux: Float?
+
+    mutating func update(step: Int, loss: Float, auxiliary: Float? = nil, force: Bool = false) {
+        smoothLoss = smoothLoss.map { 0.95 * $0 + 0.05 * loss } ?? loss
+        if let auxiliary { smoothAux = smoothAux.map { 0.95 * $0 + 0.05 * auxiliary } ?? auxiliary }
         let now = Date()
         guard force || now.timeIntervalSince(lastDraw) >= 0.5 else { return }
         lastDraw = now
@@ -19,8 +24,9 @@ struct TrainProgressBar {
         let eta = rate > 0 ? Double(total - step) / rate : 0
         let width = 30, filled = total > 0 ? width * step / total : width
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let line = String(format: "\r%@ %d/%d  %.2f steps/s  loss %.4f  ETA %@   ", bar, step, total, rate, Double(loss),
-                          Self.duration(eta))
+        let aux = smoothAux.map { String(format: "  aux %.4f", Double($0)) } ?? ""
+        let line = String(format: "\r%@ %d/%d  %.2f steps/s  loss %.4f%@  ETA %@   ", bar, step, total, rate,
+                          Double(smoothLoss ?? loss), aux, Self.duration(eta))
         FileHandle.standardError.write(Data(line.utf8))
     }
 

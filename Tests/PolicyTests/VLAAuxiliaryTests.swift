@@ -1,0 +1,100 @@
+// The version-2 additions: auxiliary grasp/place points read from a demonstration, their head and loss, and
+// version-1 model files still loading with their own (keypoint-free, head-free) architecture.
+import Foundation
+import Policy
+import RobotKit
+import Tensor
+import XCTest
+
+final class VLAAuxiliaryTests: XCTestCase {
+    /// proprio row t = (t, 10t, 100t, …) so each expected point names the step it came from.
+    private func proprio(_ n: Int) -> [[Float]] { (0..<n).map { t in [Float(t), Float(10 * t), Float(100 * t), 0, 1] } }
+    private func actions(gripper: [Float]) -> [[Float]] { gripper.map { [0, 0, 0, 0, $0] } }
+
+    func testPointsAreWhereTheGripperNextClosesAndOpens() throws {
+        // open 0-2, closed 3-5 (grasp at 3, slips), open 6-7, closed 8-10 (grasp at 8), open 11-12 (place at 11).
+        let g: [Float] = [1, 0.8, 0.8, 0, 0, 0, 1, 0.8, 0, 0, 0, 1, 1]
+        let points = try XCTUnwrap(AuxiliaryPoints.targets(proprio: proprio(g.count), actions: actions(gripper: g)))
+        XCTAssertEqual(points.count, g.count)
+        func p(_ t: Int) -> [Float] { [Float(t), Float(10 * t), Float(100 * t)] }
+        XCTAssertEqual(points[0], p(3) + p(6), "before the first grasp: that grasp, and the next opening after it")
+        XCTAssertEqual(points[3], p(3) + p(6))
+        XCTAssertEqual(points[4], p(8) + p(6), "after a grasp: the next grasp (the retry)")
+        XCTAssertEqual(points[7], p(8) + p(11))
+        XCTAssertEqual(points[9], p(8) + p(11))
+        XCTAssertEqual(points[12], p(8) + p(11), "after the last events: the last grasp and place")
+    }
+
+    func testNoPointsWithoutACloseFollowedByAnOpen() {
+        XCTAssertNil(AuxiliaryPoints.targets(proprio: proprio(4), actions: actions(gripper: [1, 1, 1, 1])))
+        XCTAssertNil(AuxiliaryPoints.targets(proprio: proprio(4), actions: actions(gripper: [1, 0, 0, 0])))
+        XCTAssertNil(AuxiliaryPoints.targets(proprio: proprio(3), actions: actions(gripper: [1, 0, 1, 1])), "rows disagree")
+        XCTAssertNotNil(AuxiliaryPoints.targets(proprio: proprio(3), actions: actions(gripper: [1, 0, 1])))
+    }
+
+    func testBatchMasksEpisodesWithoutPointsAndNormalisesLikeProprioception() throws {
+        var config = VLAFixture.tinyConfig()
+        let ds = try VLAFixture.dataset(config, episodes: 1, steps: 6)
+        let bytes = config.imageWidth * config.imageHeight * 3 * 6
+        try ds.append(DemoEpisode(instruction: "never lets go", images: Dictionary(uniqueKeysWithValues: config.cameras.map { ($0, [UInt8](repeating: 9, count: bytes)) }),
+                                  proprio: proprio(6), actions: actions(gripper: [1, 1, 0, 0, 0, 0])))
+        (config.proprioNormalizer, config.actionNormalizer) = ds.fitNormalizers()
+        var rng = SeededGenerator(seed: 1)
+        let emb = VLAFixture.embeddings(ds, StubEmbedder())
+        let batch = try ds.batch([0, 6], config: config, embeddings: emb, shift: 0, textNoise: 0, rng: &rng)
+        let (target, mask) = try XCTUnwrap(batch.auxiliary)
+        XCTAssertEqual(target.shape, [2, 6])
+        XCTAssertEqual(Array(mask.data[0..<6]), [1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(Array(mask.data[6..<12]), [0, 0, 0, 0, 0, 0], "the second episode never re-opens: no points")
+        XCTAssertEqual(Array(target.data[6..<12]), [0, 0, 0, 0, 0, 0])
+        let raw = try XCTUnwrap(ds.auxiliary[0])[0]
+        let n = config.proprioNormalizer
+        for j in 0..<6 { XCTAssertEqual(target.data[j], (raw[j] - n.mean[j % 3]) / n.std[j % 3], accuracy: 1e-6) }
+    }
+
+    func testAuxiliaryHeadLearnsThePoints() throws {
+        var config = VLAFixture.tinyConfig()
+        let ds = try VLAFixture.dataset(config, episodes: 3, steps: 6)
+        (config.proprioNormalizer, config.actionNormalizer) = ds.fitNormalizers()
+        let trainer = try Trainer(network: VLANetwork(config: config, seed: 2), dataset: ds, embeddings: VLAFixture.embeddings(ds, StubEmbedder()),
+                                  options: TrainOptions(steps: 80, batch: 18, learningRate: 1e-2, seed: 4, shift: 0, textNoise: 0))
+        for _ in 0..<80 { try trainer.trainStep() }
+        let aux = trainer.auxiliaryLosses
+        XCTAssertEqual(aux.count, 80)
+        XCTAssertLessThan(aux.suffix(5).reduce(0, +) / 5, aux.prefix(5).reduce(0, +) / 5 * 0.5,
+                          "the auxiliary loss should fall on 18 fixed samples: \(aux.prefix(5)) … \(aux.suffix(5))")
+    }
+
+    func testVersionOneModelFilesLoadWithTheirArchitecture() throws {
+        // A version-1 metadata block has no keypoints / auxiliaryPoints keys.
+        var v1 = VLAFixture.tinyConfig()
+        v1.version = 1
+        v1.architecture.keypoints = 0; v1.architecture.auxiliaryPoints = 0
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(v1)) as! [String: Any]
+        var arch = json["architecture"] as! [String: Any]
+        arch.removeValue(forKey: "keypoints"); arch.removeValue(forKey: "auxiliaryPoints")
+        json["architecture"] = arch
+        let decoded = try JSONDecoder().decode(VLAConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        XCTAssertEqual(decoded, v1)
+        XCTAssertNoThrow(try decoded.validate())
+        let names = Set(VLANetwork.parameterShapes(decoded).map(\.name))
+        XCTAssertFalse(names.contains { $0.contains("keypoints") || $0.hasPrefix("aux.") })
+        let net = VLANetwork(config: decoded, seed: 1)
+        let url = VLAFixture.tempURL("v1.safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try VLAModelFile.save(net, to: url)
+        let loaded = try VLAModelFile.load(url: url)
+        XCTAssertEqual(loaded.config.architecture.keypoints, 0)
+        let images = decoded.cameras.map { _ in Tensor(shape: [1, 3, 12, 16], repeating: 0.2) }
+        let (_, aux) = withNoGrad { loaded.forwardWithAuxiliary(images: images, proprio: Tensor(shape: [1, 5]), text: Tensor(shape: [1, 8], repeating: 0.1)) }
+        XCTAssertNil(aux)
+    }
+
+    func testAuxiliaryPointsNeedEndEffectorProprioception() {
+        var config = VLAFixture.tinyConfig()
+        config.proprioNames = ["q0", "q1", "q2", "q3", "q4"]
+        XCTAssertThrowsError(try config.validate())
+        config.architecture.auxiliaryPoints = 0
+        XCTAssertNoThrow(try config.validate())
+    }
+}
