@@ -65,7 +65,8 @@ public final class SessionStore {
         let dir = root + "/" + name
         if FileManager.default.fileExists(atPath: dir + "/session.json") {
             let s = try open(directory: dir)
-            guard s.manifest.cameras == cameras else {
+            guard s.manifest.cameras.count == cameras.count,
+                  zip(s.manifest.cameras, cameras).allSatisfy({ $0.sameLayout(as: $1) }) else {
                 throw SessionError("\(dir)/session.json: cameras \(s.manifest.cameras.map(\.name)) differ from this robot's \(cameras.map(\.name)); use a new --session name")
             }
             return s

@@ -1,4 +1,5 @@
 // Camera images as plain RGB8 buffers.
+import Foundation
 
 /// One camera image, row-major RGB8, `width * height * 3` bytes.
 public struct Frame: Sendable, Equatable {
@@ -27,12 +28,48 @@ public struct Frame: Sendable, Equatable {
     }
 }
 
-/// What a camera is called and how big its frames are.
+/// What a camera is called and how big its frames are; fixed cameras may also say where they are.
 public struct CameraSpec: Sendable, Equatable, Codable {
     public var name: String
     public var width: Int
     public var height: Int
-    public init(name: String, width: Int, height: Int) { self.name = name; self.width = width; self.height = height }
+    /// Pose and field of view of a camera fixed in the world (nil for moving or uncalibrated cameras).
+    public var calibration: CameraCalibration?
+    public init(name: String, width: Int, height: Int, calibration: CameraCalibration? = nil) {
+        self.name = name; self.width = width; self.height = height; self.calibration = calibration
+    }
+
+    /// Same camera layout (names and sizes), whatever the calibration says.
+    public func sameLayout(as other: CameraSpec) -> Bool { name == other.name && width == other.width && height == other.height }
+}
+
+/// A pinhole camera fixed in the world, in MuJoCo's convention: `rotation` is the row-major matrix whose columns are
+/// the camera's x (image right), y (image up) and z (backwards: the camera looks along −z) axes in world coordinates.
+/// Recorded with a session so training can tell where a world point appears in the image.
+public struct CameraCalibration: Sendable, Equatable, Codable {
+    public var position: [Double]
+    public var rotation: [Double]
+    /// Vertical field of view, degrees.
+    public var fovy: Double
+
+    public init(position: [Double], rotation: [Double], fovy: Double) {
+        self.position = position; self.rotation = rotation; self.fovy = fovy
+    }
+
+    /// Continuous pixel coordinates (x right, y down; pixel i spans [i, i+1)) of a world point in a width×height image,
+    /// nil when the point is behind the camera or the calibration is malformed (it may come from a file).
+    public func project(_ p: SIMD3<Double>, width: Int, height: Int) -> (x: Double, y: Double)? {
+        guard position.count == 3, rotation.count == 9, fovy.isFinite, fovy > 0, fovy < 180, width > 0, height > 0 else { return nil }
+        let d = SIMD3(p.x - position[0], p.y - position[1], p.z - position[2])
+        let m = rotation
+        let cx = m[0] * d.x + m[3] * d.y + m[6] * d.z
+        let cy = m[1] * d.x + m[4] * d.y + m[7] * d.z
+        let cz = m[2] * d.x + m[5] * d.y + m[8] * d.z
+        guard cz < -1e-6 else { return nil }
+        let focal = Double(height) / 2 / tan(fovy * Double.pi / 360)
+        let x = Double(width) / 2 + focal * cx / -cz, y = Double(height) / 2 - focal * cy / -cz
+        return x.isFinite && y.isFinite ? (x, y) : nil
+    }
 }
 
 /// Everything a policy or recorder sees at one tick.

@@ -14,7 +14,8 @@ import Darwin
 public final class TabletopSim: Robot {
     public let config: SimConfig
     public let name = "sim-tabletop"
-    public let cameras: [CameraSpec]
+    /// The cameras; fixed ones (front, overhead) carry their calibration (the wrist camera moves with the hand).
+    public private(set) var cameras: [CameraSpec]
     public var limits: ActionLimits { config.limits }
     public var controlRate: Double { config.controlRate }
 
@@ -71,6 +72,14 @@ public final class TabletopSim: Robot {
         self.world = world
         self.index = try ArmIndex(world: world)
         try goHome()
+        let views = renderCameras()
+        cameras = cameras.map { spec in
+            var spec = spec
+            if spec.name != "wrist", let v = views.first(where: { $0.name == spec.name }) {
+                spec.calibration = CameraCalibration(position: [v.position.x, v.position.y, v.position.z], rotation: v.rotation, fovy: v.fovy)
+            }
+            return spec
+        }
     }
 
     /// A new seeded layout (and task), arm at home, time 0.

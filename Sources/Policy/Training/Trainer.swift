@@ -83,11 +83,16 @@ public final class Trainer {
         let batch = try dataset.batch(indices, config: network.config, embeddings: embeddings, shift: options.shift,
                                       textNoise: options.textNoise, rng: &rng)
         optimizer.zeroGrad()
-        let (pred, aux) = network.forwardWithAuxiliary(images: batch.images, proprio: batch.proprio, text: batch.text)
-        let actionLoss = l1Loss(pred, batch.target)
+        let out = network.forwardAll(images: batch.images, proprio: batch.proprio, text: batch.text)
+        let actionLoss = l1Loss(out.actions, batch.target)
         var loss = actionLoss
-        if let aux, let (auxTarget, mask) = batch.auxiliary {
-            let auxLoss = l1Loss(aux * mask, auxTarget)     // the target is already 0 where the mask is
+        if let aux = out.auxiliary, let (auxTarget, mask) = batch.auxiliary {
+            var auxLoss = l1Loss(aux * mask, auxTarget)     // the target is already 0 where the mask is
+            // Calibrated cameras: the first queries' attention must sit where the grasp / place points appear.
+            for (ci, (target, imageMask)) in batch.imagePoints.sorted(by: { $0.key < $1.key }) where ci < out.queryKeypoints.count {
+                let n = target.shape[1]
+                auxLoss = auxLoss + l1Loss(out.queryKeypoints[ci].slice(axis: 1, 0..<n) * imageMask, target)
+            }
             loss = actionLoss + auxLoss * options.auxiliaryWeight
             auxiliaryLosses.append(auxLoss.item)
         }

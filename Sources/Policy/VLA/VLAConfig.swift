@@ -25,16 +25,22 @@ public struct VLAArchitecture: Codable, Sendable, Equatable {
     /// Adam's bounded step moves the logits `keypointGain` times faster, so the softmax can sharpen onto a
     /// 3-pixel object within a short run instead of creeping there at the learning rate.
     public var keypointGain: Float
+    /// Instruction-query keypoints per camera (attention over image positions): the text embedding gives K
+    /// query vectors, each position's logit is query · (last block's features), and spatial softmax turns each
+    /// map into a coordinate. The instruction picks *where to look* directly ("the red cube" → a red-blob query),
+    /// which FiLM plus a shared 1×1 conv only reaches indirectly. 0 = none (models before this field).
+    public var textKeypoints: Int
 
     public init(convChannels: [Int] = [16, 32, 32], convKernels: [Int] = [5, 3, 3], convStrides: [Int] = [2, 2, 1],
-                textProjection: Int = 64, hidden: Int = 256, mlpLayers: Int = 2, keypoints: Int = 32, auxiliaryPoints: Int = 2, keypointGain: Float = 10) {
+                textProjection: Int = 64, hidden: Int = 256, mlpLayers: Int = 2, keypoints: Int = 16, auxiliaryPoints: Int = 2, keypointGain: Float = 10, textKeypoints: Int = 8) {
         self.convChannels = convChannels; self.convKernels = convKernels; self.convStrides = convStrides
         self.textProjection = textProjection; self.hidden = hidden; self.mlpLayers = mlpLayers
         self.keypoints = keypoints; self.auxiliaryPoints = auxiliaryPoints; self.keypointGain = keypointGain
+        self.textKeypoints = textKeypoints
     }
 
     enum CodingKeys: String, CodingKey {
-        case convChannels, convKernels, convStrides, textProjection, hidden, mlpLayers, keypoints, auxiliaryPoints, keypointGain
+        case convChannels, convKernels, convStrides, textProjection, hidden, mlpLayers, keypoints, auxiliaryPoints, keypointGain, textKeypoints
     }
 
     /// Version 1 files have neither keypoints nor auxiliaryPoints: both read as 0 (their architecture).
@@ -49,10 +55,11 @@ public struct VLAArchitecture: Codable, Sendable, Equatable {
         keypoints = try c.decodeIfPresent(Int.self, forKey: .keypoints) ?? 0
         auxiliaryPoints = try c.decodeIfPresent(Int.self, forKey: .auxiliaryPoints) ?? 0
         keypointGain = try c.decodeIfPresent(Float.self, forKey: .keypointGain) ?? 1
+        textKeypoints = try c.decodeIfPresent(Int.self, forKey: .textKeypoints) ?? 0
     }
 
     /// Features each camera contributes to the MLP input (x, y per keypoint map).
-    public var featuresPerCamera: Int { 2 * (keypoints > 0 ? keypoints : (convChannels.last ?? 1)) }
+    public var featuresPerCamera: Int { 2 * (keypoints > 0 ? keypoints : (convChannels.last ?? 1)) + 2 * textKeypoints }
 
     /// (H, W) after the conv stack (padding k/2 per layer).
     public func featureSize(height: Int, width: Int) -> (Int, Int) {
@@ -182,6 +189,7 @@ public struct VLAConfig: Codable, Sendable, Equatable {
         guard a.keypointGain.isFinite, (0.01...1000).contains(a.keypointGain) else {
             throw bad("architecture.keypointGain", "\(a.keypointGain) outside 0.01...1000")
         }
+        guard (0...64).contains(a.textKeypoints) else { throw bad("architecture.textKeypoints", "\(a.textKeypoints) outside 0...64") }
         guard (0...256).contains(a.keypoints), [0, AuxiliaryPoints.count].contains(a.auxiliaryPoints) else {
             throw bad("architecture", "keypoints 0...256, auxiliaryPoints 0 or \(AuxiliaryPoints.count)")
         }

@@ -38,6 +38,10 @@ public final class VLANetwork {
                 out.append(("cam\(cam).keypoints.weight", [a.keypoints, inC, 1, 1], inC))
                 out.append(("cam\(cam).keypoints.bias", [a.keypoints], inC))
             }
+            if a.textKeypoints > 0 {
+                out.append(("cam\(cam).query.weight", [a.textKeypoints * inC, text], text))
+                out.append(("cam\(cam).query.bias", [a.textKeypoints * inC], 0))
+            }
         }
         out.append(("text.weight", [a.textProjection, text], text))
         out.append(("text.bias", [a.textProjection], text))
@@ -90,11 +94,24 @@ public final class VLANetwork {
         forwardWithAuxiliary(images: images, proprio: proprio, text: text).actions
     }
 
+    /// Everything one forward pass gives: actions, the auxiliary head's (B, 3·Q) normalised points (nil without
+    /// the head) and each camera's instruction-query keypoints (B, 2·textKeypoints) (empty without them).
+    public struct Outputs {
+        public var actions: Tensor
+        public var auxiliary: Tensor?
+        public var queryKeypoints: [Tensor]
+    }
+
     /// The actions and, when the architecture has the auxiliary head, its (B, 3·Q) normalised point predictions.
     public func forwardWithAuxiliary(images: [Tensor], proprio: Tensor, text: Tensor) -> (actions: Tensor, auxiliary: Tensor?) {
+        let o = forwardAll(images: images, proprio: proprio, text: text)
+        return (o.actions, o.auxiliary)
+    }
+
+    public func forwardAll(images: [Tensor], proprio: Tensor, text: Tensor) -> Outputs {
         precondition(images.count == config.cameras.count, "VLANetwork: \(images.count) images for \(config.cameras.count) cameras")
         let b = proprio.shape[0], a = config.architecture
-        var parts: [Tensor] = []
+        var parts: [Tensor] = [], queryKeypoints: [Tensor] = []
         for (cam, image) in images.enumerated() {
             var x = image                                                       // (B, C_in, H, W)
             for (j, c) in a.convChannels.enumerated() {
@@ -106,11 +123,15 @@ public final class VLANetwork {
                 let beta = film.slice(axis: 1, c..<(2 * c)).reshaped([b, c, 1, 1])
                 x = (x * (gamma + 1) + beta).relu()
             }
+            if a.textKeypoints > 0 {
+                let kp = textQueryKeypoints(features: x, text: text, camera: cam)   // (B, 2Q)
+                parts.append(kp); queryKeypoints.append(kp)
+            }
             if a.keypoints > 0 {
                 x = x.conv2d(weight: w("cam\(cam).keypoints.weight"), bias: w("cam\(cam).keypoints.bias"), stride: 1, padding: 0)
                     * a.keypointGain
             }
-            parts.append(x.spatialSoftmax().reshaped([b, -1]))                  // (B, 2C)
+            parts.append(x.spatialSoftmax().reshaped([b, -1]))                  // (B, 2N)
         }
         parts.append(proprio)                                                   // (B, P)
         parts.append(text.linear(weight: w("text.weight"), bias: w("text.bias")).relu())  // (B, T)
@@ -120,7 +141,21 @@ public final class VLANetwork {
         }
         let actions = h.linear(weight: w("head.weight"), bias: w("head.bias"))  // (B, K·A)
         let aux = a.auxiliaryPoints > 0 ? h.linear(weight: w("aux.weight"), bias: w("aux.bias")) : nil
-        return (actions, aux)
+        return Outputs(actions: actions, auxiliary: aux, queryKeypoints: queryKeypoints)
+    }
+
+    /// Attention of Q instruction queries over the feature map: logit_q(y, x) = gain · Σ_c query_qc · F_c(y, x),
+    /// then spatial softmax → (B, 2Q) coordinates.
+    private func textQueryKeypoints(features x: Tensor, text: Tensor, camera cam: Int) -> Tensor {
+        let b = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], q = config.architecture.textKeypoints
+        let queries = text.linear(weight: w("cam\(cam).query.weight"), bias: w("cam\(cam).query.bias"))   // (B, Q·C)
+        var maps: [Tensor] = []
+        for k in 0..<q {
+            let query = queries.slice(axis: 1, (k * c)..<((k + 1) * c)).reshaped([b, c, 1, 1])
+            maps.append((x * query).sum(axis: 1).reshaped([b, 1, h, wd]))
+        }
+        let logits = (q == 1 ? maps[0] : Tensor.concat(maps, axis: 1)) * config.architecture.keypointGain
+        return logits.spatialSoftmax().reshaped([b, -1])
     }
 
     private func w(_ name: String) -> Tensor {

@@ -8,7 +8,9 @@ struct ArchitectureOptions: ParsableArguments {
     @Option(help: "Conv kernel sizes per block (odd).") var convKernels = "5,3,3"
     @Option(help: "Conv strides per block.") var convStrides = "2,2,1"
     @Option(help: "Hidden width of the action MLP.") var hidden = 256
-    @Option(help: "Keypoint maps per camera (1×1 conv + spatial softmax; 0 = softmax over the last block).") var keypoints = 32
+    @Option(help: "Keypoint maps per camera (1×1 conv + spatial softmax; 0 = softmax over the last block).") var keypoints = 16
+    @Option(help: "Instruction-query keypoints per camera (attention over image positions; 0 = none).") var textKeypoints = 8
+    @Option(help: "Gain on the keypoint logits (lets the softmax sharpen faster).") var keypointGain: Float = 10
     @Option(help: "Auxiliary head predicting where the gripper next closes and opens: on or off.") var auxiliary = "on"
     @Option(help: "Cameras the model reads, comma-separated (the simulator has front, wrist, overhead).") var cameras = "front,wrist"
 
@@ -21,7 +23,8 @@ struct ArchitectureOptions: ParsableArguments {
         guard ["on", "off"].contains(auxiliary) else { throw ValidationError("--auxiliary: on or off") }
         let a = VLAArchitecture(convChannels: try ints(convChannels, "conv-channels"), convKernels: try ints(convKernels, "conv-kernels"),
                                 convStrides: try ints(convStrides, "conv-strides"), hidden: hidden, keypoints: keypoints,
-                                auxiliaryPoints: auxiliary == "on" ? AuxiliaryPoints.count : 0)
+                                auxiliaryPoints: auxiliary == "on" ? AuxiliaryPoints.count : 0, keypointGain: keypointGain,
+                                textKeypoints: textKeypoints)
         var probe = VLAConfig(architecture: a)
         probe.architecture = a
         do { try probe.validate() } catch { throw ValidationError("\(error)") }
