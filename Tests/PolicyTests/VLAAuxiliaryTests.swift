@@ -98,3 +98,38 @@ final class VLAAuxiliaryTests: XCTestCase {
         XCTAssertNoThrow(try config.validate())
     }
 }
+
+final class VLAImagePointTests: XCTestCase {
+    /// A camera 1 m above the origin looking straight down (image right = world +x, image up = world +y).
+    private let downward = CameraCalibration(position: [0, 0, 1], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], fovy: 90)
+
+    func testFeatureCellIsTheCellOverTheProjectedPoint() throws {
+        let config = VLAFixture.tinyConfig()          // 16x12 images, strides 2,1 → 8x6 feature map
+        let ds = try VLAFixture.dataset(config, episodes: 1)
+        // fovy 90 at 12 px high: focal 6 px, so a point at depth 1 m and x = +0.5 m lands 3 px right of the centre.
+        XCTAssertEqual(ds.featureCell(SIMD3(0, 0, 0), calibration: downward, architecture: config.architecture), 3 * 8 + 4)
+        XCTAssertEqual(ds.featureCell(SIMD3(0.5, 0, 0), calibration: downward, architecture: config.architecture), 3 * 8 + 5)
+        XCTAssertEqual(ds.featureCell(SIMD3(0, 0.5, 0), calibration: downward, architecture: config.architecture), 1 * 8 + 4, "world +y is image up")
+        XCTAssertNil(ds.featureCell(SIMD3(5, 0, 0), calibration: downward, architecture: config.architecture), "outside the image")
+        XCTAssertNil(ds.featureCell(SIMD3(0, 0, 2), calibration: downward, architecture: config.architecture), "behind the camera")
+    }
+
+    func testBatchLabelsCalibratedCamerasOnlyAndTheCrossEntropyTrains() throws {
+        var config = VLAFixture.tinyConfig()
+        let ds = try VLAFixture.dataset(config, episodes: 2, steps: 6)
+        ds.calibrations["front"] = downward
+        (config.proprioNormalizer, config.actionNormalizer) = ds.fitNormalizers()
+        var rng = SeededGenerator(seed: 3)
+        let emb = VLAFixture.embeddings(ds, StubEmbedder())
+        let batch = try ds.batch([0, 7], config: config, embeddings: emb, shift: 0, textNoise: 0, rng: &rng)
+        XCTAssertEqual(Array(batch.imagePoints.keys), [0], "only the front camera has a calibration")
+        let (cells, weights) = try XCTUnwrap(batch.imagePoints[0])
+        XCTAssertEqual(cells.count, 2 * AuxiliaryPoints.count)
+        XCTAssertEqual(weights, [1, 1, 1, 1], "the fixture's proprioception sits under the camera, inside the image")
+        let trainer = try Trainer(network: VLANetwork(config: config, seed: 2), dataset: ds, embeddings: emb,
+                                  options: TrainOptions(steps: 40, batch: 12, learningRate: 1e-2, seed: 4, shift: 0, textNoise: 0))
+        for _ in 0..<40 { try trainer.trainStep() }
+        let aux = trainer.auxiliaryLosses
+        XCTAssertLessThan(aux.suffix(3).reduce(0, +), aux.prefix(3).reduce(0, +) * 0.7, "\(aux.prefix(3)) … \(aux.suffix(3))")
+    }
+}

@@ -112,4 +112,11 @@ final class ForwardTests: XCTestCase {
         XCTAssertEqual(BLASThreads.set(2), 2)
         XCTAssertEqual(BLASThreads.set(1), 1)
     }
+
+    func testCrossEntropyMatchesTheDefinition() {
+        // Row 0: logits (0, ln 3) → p(target 1) = 3/4; row 1 ignored; mean over both rows.
+        let x = Tensor(shape: [2, 2], data: [0, Float(log(3.0)), 5, -5])
+        XCTAssertEqual(crossEntropyLoss(x, targets: [1, 1], weights: [1, 0]).item, Float(-log(0.75) / 2), accuracy: 1e-6)
+        XCTAssertEqual(crossEntropyLoss(x, targets: [0, 1], weights: [2, 0]).item, Float(-log(0.25)), accuracy: 1e-5)
+    }
 }

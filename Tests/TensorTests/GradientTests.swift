@@ -42,6 +42,11 @@ final class GradientTests: XCTestCase {
         assertGradientsMatch([x]) { x.softmax() }
     }
 
+    func testCrossEntropyWithIgnoredRows() {
+        let x = randomTensor([4, 6], &rng, lo: -2, hi: 2)
+        assertGradientsMatch([x]) { crossEntropyLoss(x, targets: [0, 5, 2, 3], weights: [1, 0.5, 0, 2]) }
+    }
+
     func testGELUAndReLU() {
         let x = randomTensor([20], &rng, lo: -3, hi: 3)
         assertGradientsMatch([x]) { x.gelu() }

@@ -98,9 +98,9 @@ public struct DemoBatch {
     public var target: Tensor       // (B, K·A) normalised
     /// (B, 3·Q) normalised auxiliary points and a (B, 3·Q) mask of 1 where the episode has them; nil without the head.
     public var auxiliary: (target: Tensor, mask: Tensor)?
-    /// Per camera index with a calibration: (B, 2·Q) spatial-softmax coordinates ([-1, 1] over the feature map) of
-    /// the auxiliary points in that image, and a mask of 1 where the point is known and inside the image.
-    public var imagePoints: [Int: (target: Tensor, mask: Tensor)] = [:]
+    /// Per camera index with a calibration: the feature-map cell (row · W' + column) under each auxiliary point,
+    /// B·Q rows in (sample, point) order, with weight 0 where the point is unknown or outside the image.
+    public var imagePoints: [Int: (cells: [Int], weights: [Float])] = [:]
 }
 
 /// Where the gripper will next close (the grasp) and next open after that (the place), read from the
@@ -146,7 +146,7 @@ extension DemoDataset {
         var auxTarget = [Float](), auxMask = [Float]()
         let calibrated = q > 0 && config.architecture.textKeypoints >= q
             ? cameras.indices.filter { calibrations[cameras[$0]] != nil } : []
-        var imageTarget = [Int: [Float]](), imageMask = [Int: [Float]]()
+        var imageCells = [Int: [Int]](), imageWeights = [Int: [Float]]()
         proprio.reserveCapacity(b * proprioDimension); text.reserveCapacity(b * d); target.reserveCapacity(b * k * a)
         for (row, i) in indices.enumerated() {
             let (ep, st) = samples[i]
@@ -185,13 +185,13 @@ extension DemoDataset {
                 for ci in calibrated {
                     let points = auxiliary[ep]?[st]
                     for k in 0..<q {
-                        var uv: (Float, Float)?
+                        var cell: Int?
                         if let points, 3 * k + 2 < points.count {
-                            uv = featureCoordinates(SIMD3(Double(points[3 * k]), Double(points[3 * k + 1]), Double(points[3 * k + 2])),
-                                                    calibration: calibrations[cameras[ci]]!, architecture: config.architecture)
+                            cell = featureCell(SIMD3(Double(points[3 * k]), Double(points[3 * k + 1]), Double(points[3 * k + 2])),
+                                               calibration: calibrations[cameras[ci]]!, architecture: config.architecture)
                         }
-                        imageTarget[ci, default: []] += [uv?.0 ?? 0, uv?.1 ?? 0]
-                        imageMask[ci, default: []] += uv == nil ? [0, 0] : [1, 1]
+                        imageCells[ci, default: []].append(cell ?? 0)
+                        imageWeights[ci, default: []].append(cell == nil ? 0 : 1)
                     }
                 }
             }
@@ -201,21 +201,20 @@ extension DemoDataset {
                          text: Tensor(shape: [b, d], data: text),
                          target: Tensor(shape: [b, k * a], data: target),
                          auxiliary: q > 0 ? (Tensor(shape: [b, 3 * q], data: auxTarget), Tensor(shape: [b, 3 * q], data: auxMask)) : nil,
-                         imagePoints: Dictionary(uniqueKeysWithValues: calibrated.map { ci in
-                             (ci, (Tensor(shape: [b, 2 * q], data: imageTarget[ci]!), Tensor(shape: [b, 2 * q], data: imageMask[ci]!)))
-                         }))
+                         imagePoints: Dictionary(uniqueKeysWithValues: calibrated.map { ci in (ci, (imageCells[ci]!, imageWeights[ci]!)) }))
     }
 
-    /// Where a world point lands on the last feature map, in spatial softmax's coordinates (−1 … 1 from the first
-    /// to the last column / row): feature column j sits over image pixel j·S (S = product of the strides, padding
-    /// k/2 keeps them aligned). Nil when the point is behind the camera or outside the image.
-    func featureCoordinates(_ p: SIMD3<Double>, calibration: CameraCalibration, architecture a: VLAArchitecture) -> (Float, Float)? {
+    /// The cell of the last feature map over which a world point appears (row · W' + column): feature column j
+    /// sits over image pixel j·S (S = product of the strides; padding k/2 keeps them aligned). Nil when the point
+    /// is behind the camera or outside the image.
+    public func featureCell(_ p: SIMD3<Double>, calibration: CameraCalibration, architecture a: VLAArchitecture) -> Int? {
         guard let (x, y) = calibration.project(p, width: width, height: height),
               x >= 0, y >= 0, x < Double(width), y < Double(height) else { return nil }
         let stride = Double(a.convStrides.reduce(1, *))
         let (fh, fw) = a.featureSize(height: height, width: width)
-        func norm(_ v: Double, _ n: Int) -> Float { n > 1 ? Float(-1 + 2 * ((v - 0.5) / stride) / Double(n - 1)) : 0 }
-        return (norm(x, fw), norm(y, fh))
+        let col = min(max(Int(((x - 0.5) / stride).rounded()), 0), fw - 1)
+        let row = min(max(Int(((y - 0.5) / stride).rounded()), 0), fh - 1)
+        return row * fw + col
     }
 
     static func gaussian(_ rng: inout SeededGenerator) -> Float {

@@ -18,6 +18,8 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     public var weightDecay: Float
     /// Weight of the auxiliary-point L1 loss next to the action loss (models with the auxiliary head).
     public var auxiliaryWeight: Float
+    /// Weight of the image-cell cross-entropy (calibrated cameras) inside the auxiliary loss.
+    public var imagePointWeight: Float = 0.2
 
     public init(steps: Int = 3000, batch: Int = 32, learningRate: Float = 1e-3, seed: UInt64 = 0, shift: Int = 4,
                 textNoise: Float = 0.005, weightDecay: Float = 1e-4, auxiliaryWeight: Float = 1) {
@@ -88,10 +90,15 @@ public final class Trainer {
         var loss = actionLoss
         if let aux = out.auxiliary, let (auxTarget, mask) = batch.auxiliary {
             var auxLoss = l1Loss(aux * mask, auxTarget)     // the target is already 0 where the mask is
-            // Calibrated cameras: the first queries' attention must sit where the grasp / place points appear.
-            for (ci, (target, imageMask)) in batch.imagePoints.sorted(by: { $0.key < $1.key }) where ci < out.queryKeypoints.count {
-                let n = target.shape[1]
-                auxLoss = auxLoss + l1Loss(out.queryKeypoints[ci].slice(axis: 1, 0..<n) * imageMask, target)
+            // Calibrated cameras: the first Q queries' attention is a classifier over feature cells whose label is the
+            // cell under the grasp / place point (cross-entropy, as CLIPort's pick and place heatmaps) — a strong,
+            // local signal where a coordinate loss gives a 3-pixel object almost no gradient.
+            for (ci, (cells, weights)) in batch.imagePoints.sorted(by: { $0.key < $1.key }) where ci < out.queryLogits.count {
+                let logits = out.queryLogits[ci], b = logits.shape[0], q = cells.count / max(b, 1)
+                let hw = logits.shape[2] * logits.shape[3]
+                let picked = (q == logits.shape[1] ? logits : logits.slice(axis: 1, 0..<q)).reshaped([b * q, hw])
+                let ce = crossEntropyLoss(picked, targets: cells, weights: weights)
+                auxLoss = auxLoss + ce * options.imagePointWeight
             }
             loss = actionLoss + auxLoss * options.auxiliaryWeight
             auxiliaryLosses.append(auxLoss.item)

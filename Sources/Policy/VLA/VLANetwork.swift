@@ -100,6 +100,8 @@ public final class VLANetwork {
         public var actions: Tensor
         public var auxiliary: Tensor?
         public var queryKeypoints: [Tensor]
+        /// Each camera's instruction-query attention logits (B, textKeypoints, H', W'), before the softmax.
+        public var queryLogits: [Tensor]
     }
 
     /// The actions and, when the architecture has the auxiliary head, its (B, 3·Q) normalised point predictions.
@@ -111,7 +113,7 @@ public final class VLANetwork {
     public func forwardAll(images: [Tensor], proprio: Tensor, text: Tensor) -> Outputs {
         precondition(images.count == config.cameras.count, "VLANetwork: \(images.count) images for \(config.cameras.count) cameras")
         let b = proprio.shape[0], a = config.architecture
-        var parts: [Tensor] = [], queryKeypoints: [Tensor] = []
+        var parts: [Tensor] = [], queryKeypoints: [Tensor] = [], queryLogits: [Tensor] = []
         for (cam, image) in images.enumerated() {
             var x = image                                                       // (B, C_in, H, W)
             for (j, c) in a.convChannels.enumerated() {
@@ -124,8 +126,9 @@ public final class VLANetwork {
                 x = (x * (gamma + 1) + beta).relu()
             }
             if a.textKeypoints > 0 {
-                let kp = textQueryKeypoints(features: x, text: text, camera: cam)   // (B, 2Q)
-                parts.append(kp); queryKeypoints.append(kp)
+                let logits = textQueryLogits(features: x, text: text, camera: cam)   // (B, Q, H', W')
+                let kp = logits.spatialSoftmax().reshaped([b, -1])                    // (B, 2Q)
+                parts.append(kp); queryKeypoints.append(kp); queryLogits.append(logits)
             }
             if a.keypoints > 0 {
                 x = x.conv2d(weight: w("cam\(cam).keypoints.weight"), bias: w("cam\(cam).keypoints.bias"), stride: 1, padding: 0)
@@ -141,12 +144,12 @@ public final class VLANetwork {
         }
         let actions = h.linear(weight: w("head.weight"), bias: w("head.bias"))  // (B, K·A)
         let aux = a.auxiliaryPoints > 0 ? h.linear(weight: w("aux.weight"), bias: w("aux.bias")) : nil
-        return Outputs(actions: actions, auxiliary: aux, queryKeypoints: queryKeypoints)
+        return Outputs(actions: actions, auxiliary: aux, queryKeypoints: queryKeypoints, queryLogits: queryLogits)
     }
 
-    /// Attention of Q instruction queries over the feature map: logit_q(y, x) = gain · Σ_c query_qc · F_c(y, x),
-    /// then spatial softmax → (B, 2Q) coordinates.
-    private func textQueryKeypoints(features x: Tensor, text: Tensor, camera cam: Int) -> Tensor {
+    /// Attention logits of Q instruction queries over the feature map: logit_q(y, x) = gain · Σ_c query_qc · F_c(y, x)
+    /// → (B, Q, H, W); spatial softmax turns them into coordinates.
+    private func textQueryLogits(features x: Tensor, text: Tensor, camera cam: Int) -> Tensor {
         let b = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], q = config.architecture.textKeypoints
         let queries = text.linear(weight: w("cam\(cam).query.weight"), bias: w("cam\(cam).query.bias"))   // (B, Q·C)
         var maps: [Tensor] = []
@@ -154,8 +157,7 @@ public final class VLANetwork {
             let query = queries.slice(axis: 1, (k * c)..<((k + 1) * c)).reshaped([b, c, 1, 1])
             maps.append((x * query).sum(axis: 1).reshaped([b, 1, h, wd]))
         }
-        let logits = (q == 1 ? maps[0] : Tensor.concat(maps, axis: 1)) * config.architecture.keypointGain
-        return logits.spatialSoftmax().reshaped([b, -1])
+        return (q == 1 ? maps[0] : Tensor.concat(maps, axis: 1)) * config.architecture.keypointGain
     }
 
     private func w(_ name: String) -> Tensor {

@@ -1,4 +1,5 @@
 // Reductions and losses.
+import Foundation
 
 extension Tensor {
     /// Sum of all elements → scalar.
@@ -66,4 +67,28 @@ public func mseLoss(_ pred: Tensor, _ target: Tensor) -> Tensor {
     precondition(pred.shape == target.shape, "mseLoss: pred \(pred.shape) vs target \(target.shape)")
     let diff = pred - target
     return (diff * diff).mean()
+}
+
+/// Weighted softmax cross-entropy over the last dimension (as CLIPort's pick/place heatmaps): logits (N, C), one
+/// class index per row and a weight per row (0 = ignore the row) → Σ wᵢ·(−log softmax(logitsᵢ)[targetᵢ]) / N.
+public func crossEntropyLoss(_ logits: Tensor, targets: [Int], weights: [Float]) -> Tensor {
+    let c = logits.shape.last ?? 1, n = logits.count / max(c, 1)
+    precondition(targets.count == n && weights.count == n, "crossEntropyLoss: \(n) rows but \(targets.count) targets, \(weights.count) weights")
+    precondition(targets.allSatisfy { (0..<c).contains($0) }, "crossEntropyLoss: a target is outside 0..<\(c)")
+    var prob = [Float](repeating: 0, count: logits.count)
+    var total: Double = 0
+    prob.wp { pp in logits.data.rp { xp in
+        softmax_forward(out: pp, x: xp, n: n, c: c)
+        for i in 0..<n where weights[i] != 0 { total -= Double(weights[i]) * log(Double(max(pp[i * c + targets[i]], 1e-30))) }
+    } }
+    return Tensor.result(shape: [], data: [Float(total / Double(max(n, 1)))], parents: [logits]) { out in
+        guard let g = out.grad?.first else { return }
+        let k = g / Float(max(n, 1))
+        logits.gradPointer { dx in prob.rp { pp in
+            for i in 0..<n where weights[i] != 0 {
+                let w = k * weights[i]
+                for j in 0..<c { dx[i * c + j] += w * (pp[i * c + j] - (j == targets[i] ? 1 : 0)) }
+            }
+        } }
+    }
 }

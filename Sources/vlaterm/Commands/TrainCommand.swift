@@ -38,6 +38,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Actions predicted per chunk (K).") var chunkSize = 10
     @Option(help: "Random-shift augmentation in pixels (0 = off).") var shift = 4
     @Option(help: "Weight of the auxiliary grasp/place-point loss next to the action loss.") var auxWeight: Float = 1
+    @Option(help: "Weight of the image-cell cross-entropy for cameras with a calibration (inside the auxiliary loss).")
+    var imagePointWeight: Float = 0.2
     @Option(help: "Resume from a checkpoint written by --checkpoint-every.") var resume: String?
     @Option(help: "Write OUT.ckpt every N steps (0 = never).") var checkpointEvery = 500
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
@@ -57,6 +59,7 @@ struct TrainCommand: ParsableCommand {
         guard lr.isFinite, lr > 0, lr < 1 else { throw ValidationError("--lr must be in (0, 1)") }
         guard (0...16).contains(shift) else { throw ValidationError("--shift must be in 0...16") }
         guard auxWeight.isFinite, auxWeight >= 0, auxWeight <= 100 else { throw ValidationError("--aux-weight must be in 0...100") }
+        guard imagePointWeight.isFinite, (0...100).contains(imagePointWeight) else { throw ValidationError("--image-point-weight must be in 0...100") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard (0...100_000).contains(simExpertEpisodes) else { throw ValidationError("--sim-expert-episodes must be in 0...100000") }
     }
@@ -111,7 +114,8 @@ struct TrainCommand: ParsableCommand {
         var config = config0
         config.proprioNormalizer = pn; config.actionNormalizer = an
         let network = VLANetwork(config: config, seed: seed)
-        let options = TrainOptions(steps: steps, batch: batch, learningRate: lr, seed: seed, shift: shift, auxiliaryWeight: auxWeight)
+        var options = TrainOptions(steps: steps, batch: batch, learningRate: lr, seed: seed, shift: shift, auxiliaryWeight: auxWeight)
+        options.imagePointWeight = imagePointWeight
         let trainer = try Trainer(network: network, dataset: dataset, embeddings: embeddings, options: options)
         let ckptURL = URL(fileURLWithPath: out + ".ckpt")
         if let resume {
