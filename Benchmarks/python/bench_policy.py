@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch twin of `vlaterm bench policy`: the embedded VLA's architecture (per-camera conv stack with FiLM
-from a 384-D instruction embedding, spatial softmax keypoints, text projection, MLP, action-chunk head) with
+from a 384-D instruction embedding, 1x1 keypoint maps with a gain and instruction-query attention maps, each
+through spatial softmax, text projection, MLP, action-chunk head and auxiliary grasp/place-point head) with
 the same sizes, timed for one forward per chunk (batch 1, no grad) and one training step (forward + L1 loss +
 backward + AdamW) on the same batch size. CPU, fixed thread count. Prints one JSON object.
 
@@ -20,8 +21,12 @@ def main():
     ap.add_argument("--chunk", type=int, default=10)
     ap.add_argument("--conv-channels", default="16,32,32")
     ap.add_argument("--conv-kernels", default="5,3,3")
-    ap.add_argument("--conv-strides", default="2,2,2")
+    ap.add_argument("--conv-strides", default="2,2,1")
     ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--keypoints", type=int, default=16)
+    ap.add_argument("--text-keypoints", type=int, default=8)
+    ap.add_argument("--keypoint-gain", type=float, default=10)
+    ap.add_argument("--auxiliary-points", type=int, default=2)
     a = ap.parse_args()
     import torch
     import torch.nn as nn
@@ -48,6 +53,9 @@ def main():
             self.convs = nn.ModuleList(nn.Conv2d(i, o, k, s, k // 2) for i, o, k, s in zip(ins, channels, kernels, strides))
             self.films = nn.ModuleList(nn.Linear(text_dim, 2 * o) for o in channels)
             self.ss = SpatialSoftmax()
+            c = channels[-1]
+            self.keypoints = nn.Conv2d(c, a.keypoints, 1) if a.keypoints > 0 else None
+            self.query = nn.Linear(text_dim, a.text_keypoints * c) if a.text_keypoints > 0 else None
 
         def forward(self, img, text):
             x = img
@@ -55,21 +63,28 @@ def main():
                 x = conv(x)
                 g, b = film(text).chunk(2, dim=1)
                 x = F.relu(x * (1 + g[:, :, None, None]) + b[:, :, None, None])
-            return self.ss(x)
+            parts = []
+            if self.query is not None:
+                q = self.query(text).reshape(x.shape[0], a.text_keypoints, x.shape[1])
+                parts.append(self.ss(torch.einsum("bqc,bchw->bqhw", q, x) * a.keypoint_gain))
+            parts.append(self.ss(self.keypoints(x) * a.keypoint_gain if self.keypoints is not None else x))
+            return torch.cat(parts, 1)
 
     class VLA(nn.Module):
         def __init__(self):
             super().__init__()
             self.encoders = nn.ModuleList(Encoder() for _ in range(cams))
             self.text = nn.Linear(text_dim, text_proj)
-            width = cams * 2 * channels[-1] + proprio + text_proj
+            per_cam = 2 * (a.keypoints if a.keypoints > 0 else channels[-1]) + 2 * a.text_keypoints
+            width = cams * per_cam + proprio + text_proj
             self.mlp = nn.Sequential(nn.Linear(width, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU())
             self.head = nn.Linear(hidden, a.chunk * act)
+            self.aux = nn.Linear(hidden, 3 * a.auxiliary_points) if a.auxiliary_points > 0 else None
 
         def forward(self, imgs, prop, text):
             parts = [e(i, text) for e, i in zip(self.encoders, imgs)]
-            h = torch.cat(parts + [prop, F.relu(self.text(text))], 1)
-            return self.head(self.mlp(h))
+            h = self.mlp(torch.cat(parts + [prop, F.relu(self.text(text))], 1))
+            return self.head(h), (self.aux(h) if self.aux is not None else None)
 
     def median_ms(fn, runs, warmup=3):
         for _ in range(warmup):
@@ -84,10 +99,15 @@ def main():
     b = a.batch
     imgs = [torch.rand(b, 3, 72, 96) - 0.5 for _ in range(cams)]
     prop = torch.randn(b, proprio); text = torch.randn(b, text_dim); target = torch.randn(b, a.chunk * act)
+    aux_target = torch.randn(b, 3 * max(a.auxiliary_points, 1))
 
     def step():
         opt.zero_grad(set_to_none=True)
-        F.l1_loss(model(imgs, prop, text), target).backward()
+        actions, aux = model(imgs, prop, text)
+        loss = F.l1_loss(actions, target)
+        if aux is not None:
+            loss = loss + F.l1_loss(aux, aux_target[:, :aux.shape[1]])
+        loss.backward()
         opt.step()
 
     imgs1 = [i[:1] for i in imgs]

@@ -63,12 +63,16 @@ struct BenchPolicyCommand: ParsableCommand {
         let text = Tensor(shape: [batch, 384], data: (0..<(batch * 384)).map { _ in Float.random(in: -0.1...0.1, using: &rng) })
         let proprio = Tensor(shape: [batch, 5], data: (0..<(batch * 5)).map { _ in Float.random(in: -1...1, using: &rng) })
         let target = Tensor(shape: [batch, config.chunkSize * 5], data: (0..<(batch * config.chunkSize * 5)).map { _ in Float.random(in: -1...1, using: &rng) })
+        let auxWidth = 3 * config.architecture.auxiliaryPoints
+        let auxTarget = Tensor(shape: [batch, max(auxWidth, 1)], data: (0..<(batch * max(auxWidth, 1))).map { _ in Float.random(in: -1...1, using: &rng) })
         let opt = Adam.adamW(net.orderedParameters.map(\.1), lr: 1e-3, weightDecay: 1e-4)
         var train: [Double] = []
         for i in 0..<(steps + 2) {
             let t0 = clock.now()
             opt.zeroGrad()
-            let loss = l1Loss(net.forward(images: images, proprio: proprio, text: text), target)
+            let (actions, aux) = net.forwardWithAuxiliary(images: images, proprio: proprio, text: text)
+            var loss = l1Loss(actions, target)
+            if let aux { loss = loss + l1Loss(aux, auxTarget) }   // the twin trains its auxiliary head too
             loss.backward()
             opt.update()
             if i >= 2 { train.append((clock.now() - t0) * 1000) }
@@ -101,7 +105,9 @@ struct BenchPolicyCommand: ParsableCommand {
             p.arguments = ["Benchmarks/python/bench_policy.py", "--threads", "\(threads)", "--batch", "\(batch)",
                            "--runs", "\(max(5, steps))",
                            "--conv-channels", arch.convChannels, "--conv-kernels", arch.convKernels,
-                           "--conv-strides", arch.convStrides, "--hidden", "\(arch.hidden)"]
+                           "--conv-strides", arch.convStrides, "--hidden", "\(arch.hidden)",
+                           "--keypoints", "\(arch.keypoints)", "--text-keypoints", "\(arch.textKeypoints)",
+                           "--keypoint-gain", "\(arch.keypointGain)", "--auxiliary-points", arch.auxiliary == "on" ? "2" : "0"]
             let pipe = Pipe()
             p.standardOutput = pipe
             do { try p.run() } catch { note("vlaterm bench policy: cannot run \(python): \(error)"); throw ExitStatus.badInput }
