@@ -14,7 +14,8 @@ final class VLAAuxiliaryTests: XCTestCase {
     func testPointsAreWhereTheGripperNextClosesAndOpens() throws {
         // open 0-2, closed 3-5 (grasp at 3, slips), open 6-7, closed 8-10 (grasp at 8), open 11-12 (place at 11).
         let g: [Float] = [1, 0.8, 0.8, 0, 0, 0, 1, 0.8, 0, 0, 0, 1, 1]
-        let points = try XCTUnwrap(AuxiliaryPoints.targets(proprio: proprio(g.count), actions: actions(gripper: g)))
+        let (points, graspVisibleUntil) = try XCTUnwrap(AuxiliaryPoints.targets(proprio: proprio(g.count), actions: actions(gripper: g)))
+        XCTAssertEqual(graspVisibleUntil, 8, "after the last grasp the object is in the hand: its pick-up spot is not in the images")
         XCTAssertEqual(points.count, g.count)
         func p(_ t: Int) -> [Float] { [Float(t), Float(10 * t), Float(100 * t)] }
         XCTAssertEqual(points[0], p(3) + p(6), "before the first grasp: that grasp, and the next opening after it")
@@ -48,6 +49,9 @@ final class VLAAuxiliaryTests: XCTestCase {
         XCTAssertEqual(Array(mask.data[6..<12]), [0, 0, 0, 0, 0, 0], "the second episode never re-opens: no points")
         XCTAssertEqual(Array(target.data[6..<12]), [0, 0, 0, 0, 0, 0])
         let raw = try XCTUnwrap(ds.auxiliary[0])[0]
+        XCTAssertEqual(ds.graspVisibleUntil[0], 2, "the fixture closes at step 6/3 = 2")
+        let late = try ds.batch([5], config: config, embeddings: emb, shift: 0, textNoise: 0, rng: &rng)
+        XCTAssertEqual(Array(try XCTUnwrap(late.auxiliary).mask.data), [0, 0, 0, 1, 1, 1], "step 5: grasp unknown, place known")
         let n = config.proprioNormalizer
         for j in 0..<6 { XCTAssertEqual(target.data[j], (raw[j] - n.mean[j % 3]) / n.std[j % 3], accuracy: 1e-6) }
     }
@@ -112,6 +116,8 @@ final class VLAImagePointTests: XCTestCase {
         XCTAssertEqual(ds.featureCell(SIMD3(0, 0.5, 0), calibration: downward, architecture: config.architecture), 1 * 8 + 4, "world +y is image up")
         XCTAssertNil(ds.featureCell(SIMD3(5, 0, 0), calibration: downward, architecture: config.architecture), "outside the image")
         XCTAssertNil(ds.featureCell(SIMD3(0, 0, 2), calibration: downward, architecture: config.architecture), "behind the camera")
+        // An image shifted by dx = +2 shows original pixel x + 2 at x: the object moves 2 px (one cell) left.
+        XCTAssertEqual(ds.featureCell(SIMD3(0.5, 0, 0), calibration: downward, architecture: config.architecture, shift: (2, 0)), 3 * 8 + 4)
     }
 
     func testBatchLabelsCalibratedCamerasOnlyAndTheCrossEntropyTrains() throws {

@@ -36,6 +36,9 @@ public final class DemoDataset {
     /// Per episode: the auxiliary points of every step (see `AuxiliaryPoints`), nil when the demonstration never
     /// closes and re-opens the gripper (no grasp to learn from).
     public private(set) var auxiliary: [[[Float]]?] = []
+    /// Per episode: the last step at which the grasp point is still where the object lies (up to the last grasp);
+    /// after it the object is in the hand or placed, so nothing in the images shows where it was picked up.
+    public private(set) var graspVisibleUntil: [Int] = []
 
     /// Calibrations of the fixed cameras (by name), when the recordings carry them: the auxiliary points are then
     /// also supervised where they appear in those images (see `DemoBatch.imagePoints`).
@@ -64,7 +67,9 @@ public final class DemoDataset {
         }
         let index = episodes.count
         episodes.append(e)
-        auxiliary.append(AuxiliaryPoints.targets(proprio: e.proprio, actions: e.actions))
+        let aux = AuxiliaryPoints.targets(proprio: e.proprio, actions: e.actions)
+        auxiliary.append(aux?.points)
+        graspVisibleUntil.append(aux?.graspVisibleUntil ?? -1)
         for s in 0..<t { samples.append((index, s)) }
     }
 
@@ -110,8 +115,9 @@ public enum AuxiliaryPoints {
     public static let count = 2
 
     /// 6 floats per step (grasp x, y, z, place x, y, z) or nil when the episode has no close followed by an open.
-    /// Before a grasp: the next grasp; after the last one: the last. The same for the place.
-    public static func targets(proprio: [[Float]], actions: [[Float]]) -> [[Float]]? {
+    /// Before a grasp: the next grasp; after the last one: the last. The same for the place. `graspVisibleUntil` is
+    /// the last grasp's step: later grasp points name a spot the object has left, so training ignores them.
+    public static func targets(proprio: [[Float]], actions: [[Float]]) -> (points: [[Float]], graspVisibleUntil: Int)? {
         guard let g = actions.first?.indices.last, proprio.count == actions.count,
               proprio.allSatisfy({ $0.count >= 3 }) else { return nil }
         var closes: [Int] = [], opens: [Int] = []
@@ -128,7 +134,7 @@ public enum AuxiliaryPoints {
             return Array(proprio[e].prefix(3))
         }
         let placeEvents = opens.filter { $0 > firstClose }
-        return (0..<actions.count).map { at(closes, $0) + at(placeEvents, $0) }
+        return ((0..<actions.count).map { at(closes, $0) + at(placeEvents, $0) }, closes.last!)
     }
 }
 
@@ -151,9 +157,11 @@ extension DemoDataset {
         for (row, i) in indices.enumerated() {
             let (ep, st) = samples[i]
             let e = episodes[ep]
+            var shifts: [(Int, Int)] = []
             for (ci, cam) in cameras.enumerated() {
                 let dx = shift > 0 ? Int(rng.next() % UInt64(2 * shift + 1)) - shift : 0
                 let dy = shift > 0 ? Int(rng.next() % UInt64(2 * shift + 1)) - shift : 0
+                shifts.append((dx, dy))
                 e.images[cam]!.withUnsafeBufferPointer { src in
                     images[ci].withUnsafeMutableBufferPointer { dst in
                         ImagePixels.toCHW(src: src.baseAddress! + st * plane * 3, width: width, height: height,
@@ -172,12 +180,13 @@ extension DemoDataset {
             }
             for act in actionChunk(episode: ep, step: st, k: k) { target += config.actionNormalizer.normalize(act) }
             if q > 0 {
+                let graspKnown = st <= graspVisibleUntil[ep]
                 if let rows = auxiliary[ep] {
                     let points = rows[st]
                     for j in 0..<(3 * q) {
-                        let i = j % 3
-                        auxTarget.append(j < points.count ? (points[j] - config.proprioNormalizer.mean[i]) / config.proprioNormalizer.std[i] : 0)
-                        auxMask.append(j < points.count ? 1 : 0)
+                        let i = j % 3, known = j < points.count && (j >= 3 || graspKnown)
+                        auxTarget.append(known ? (points[j] - config.proprioNormalizer.mean[i]) / config.proprioNormalizer.std[i] : 0)
+                        auxMask.append(known ? 1 : 0)
                     }
                 } else {
                     auxTarget += [Float](repeating: 0, count: 3 * q); auxMask += [Float](repeating: 0, count: 3 * q)
@@ -186,9 +195,10 @@ extension DemoDataset {
                     let points = auxiliary[ep]?[st]
                     for k in 0..<q {
                         var cell: Int?
-                        if let points, 3 * k + 2 < points.count {
+                        if let points, 3 * k + 2 < points.count, k > 0 || graspKnown {
                             cell = featureCell(SIMD3(Double(points[3 * k]), Double(points[3 * k + 1]), Double(points[3 * k + 2])),
-                                               calibration: calibrations[cameras[ci]]!, architecture: config.architecture)
+                                               calibration: calibrations[cameras[ci]]!, architecture: config.architecture,
+                                               shift: shifts[ci])
                         }
                         imageCells[ci, default: []].append(cell ?? 0)
                         imageWeights[ci, default: []].append(cell == nil ? 0 : 1)
@@ -206,10 +216,13 @@ extension DemoDataset {
 
     /// The cell of the last feature map over which a world point appears (row · W' + column): feature column j
     /// sits over image pixel j·S (S = product of the strides; padding k/2 keeps them aligned). Nil when the point
-    /// is behind the camera or outside the image.
-    public func featureCell(_ p: SIMD3<Double>, calibration: CameraCalibration, architecture a: VLAArchitecture) -> Int? {
-        guard let (x, y) = calibration.project(p, width: width, height: height),
-              x >= 0, y >= 0, x < Double(width), y < Double(height) else { return nil }
+    /// is behind the camera or outside the image. `shift` is the batch's random shift of that image (pixel (x, y) of
+    /// the shifted image shows pixel (x + dx, y + dy) of the original), so the label moves with the picture.
+    public func featureCell(_ p: SIMD3<Double>, calibration: CameraCalibration, architecture a: VLAArchitecture,
+                            shift: (Int, Int) = (0, 0)) -> Int? {
+        guard let (px, py) = calibration.project(p, width: width, height: height) else { return nil }
+        let x = px - Double(shift.0), y = py - Double(shift.1)
+        guard x >= 0, y >= 0, x < Double(width), y < Double(height) else { return nil }
         let stride = Double(a.convStrides.reduce(1, *))
         let (fh, fw) = a.featureSize(height: height, width: width)
         let col = min(max(Int(((x - 0.5) / stride).rounded()), 0), fw - 1)
