@@ -7,8 +7,10 @@ import XCTest
 /// `vlaterm run` on the real binary and the MuJoCo simulator: a clean run succeeds; every injected fault raises its
 /// exception, ends in a hold and then a stop (nobody answers), and no unsafe command reaches the robot.
 final class HeadlessRunEndToEndTests: XCTestCase {
+    /// The scripted expert unless `args` names another policy: fault tests need a policy that would otherwise succeed.
     func run(_ args: [String], instruction: String = "put the red cube in the bin") throws -> (Int32, [String: Any]) {
-        try VLATermProcess.runJSON(["run", instruction, "--json", "--takeover-budget", "1", "--max-seconds", "20"] + args)
+        let policy = args.contains("--policy") ? [] : ["--policy", "expert"]
+        return try VLATermProcess.runJSON(["run", instruction, "--json", "--takeover-budget", "1", "--max-seconds", "20"] + policy + args)
     }
 
     func testACleanRunSucceedsUnderSupervision() throws {

@@ -29,12 +29,15 @@ struct RunCommand: ParsableCommand {
         (images stop changing), policy-stall (inference takes twice the deadline), policy-nan (actions become NaN), \
         gamepad-unplug (the input device disappears).
 
-        Example: vlaterm run "put the red cube in the bin" --policy expert --inject policy-nan@4 --json
+        Examples:
+          vlaterm run "put the red cube in the bin" --seed 3 --json                  # the built-in model
+          vlaterm run "put the red cube in the bin" --policy expert --inject policy-nan@4 --json
         """
     )
 
     @Argument(help: "The task in plain language.") var instruction: String
-    @Option(help: "expert, embedded (the built-in model, $VLATERM_MODEL or models/default.safetensors), openpi://HOST:PORT or openvla://HOST:PORT.") var policy = "expert"
+    @Option(help: "embedded (the built-in model, $VLATERM_MODEL or models/default.safetensors), expert (the simulator's scripted expert, reads privileged state), openpi://HOST:PORT or openvla://HOST:PORT.")
+    var policy = "embedded"
     @Option(help: "Seed of the tabletop layout.") var seed: UInt64 = 0
     @Option(name: .customLong("inject"), help: "Fault to inject, KIND@SECONDS (repeatable).") var injections: [String] = []
     @Option(help: "Give up after this many simulated seconds.") var maxSeconds = 60.0

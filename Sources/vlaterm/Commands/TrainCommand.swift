@@ -11,17 +11,20 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train the built-in VLA policy on recorded sessions.",
         discussion: """
         Loads the successful episodes of each --session (decoded once into memory), embeds every instruction with
-        all-MiniLM-L6-v2, and trains the FiLM conv + spatial-softmax + MLP chunk policy with Adam on an L1 loss over
-        the next --chunk-size actions (random-shift augmentation). A progress bar goes to stderr, the loss curve is
-        drawn at the end, and --out is written (F16 with --f16). Deterministic for a --seed and BLAS thread count
-        (VLATERM_BLAS_THREADS, default 2 for training).
+        all-MiniLM-L6-v2, and trains the policy (per camera: FiLM conv stack, keypoint maps and instruction-query
+        attention maps through spatial softmax; then an MLP with an action-chunk head) with AdamW on an L1 loss over
+        the next --chunk-size actions (random-shift augmentation). An auxiliary head learns where the gripper will
+        next close and open (read from the demonstrations); for cameras whose calibration the session records, the
+        first two instruction queries also learn where those points appear in the image (cross-entropy over cells).
+        A progress bar goes to stderr (loss and auxiliary loss), the loss curve is drawn at the end, and --out is
+        written (F16 with --f16). Deterministic for a --seed and BLAS thread count (VLATERM_BLAS_THREADS, default 2).
 
         --checkpoint-every N writes OUT.ckpt (weights + optimizer state) every N steps; --resume OUT.ckpt continues
         exactly where it stopped (same batches as an uninterrupted run).
 
-        Examples:
-          vlaterm record --sim --expert --episodes 300 --session demos
-          vlaterm train --session demos --out models/mine.safetensors --steps 4000
+        Examples (the shipped model's recipe; models/README.md):
+          vlaterm record --sim --expert --episodes 600 --noise 0.3 --session demos --seed 100000
+          vlaterm train --session demos --out models/mine.safetensors --steps 11000 --f16
           vlaterm train --sim-expert-episodes 300 --out models/default.safetensors --f16   # stopgap: no session needed
         """)
 
@@ -34,12 +37,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer steps.") var steps = 3000
     @Option(help: "Batch size.") var batch = 32
     @Option(help: "Seed for initialisation, batch order and augmentation.") var seed: UInt64 = 0
-    @Option(help: "Peak learning rate (warm-up then cosine decay to 10%).") var lr: Float = 1e-3
+    @Option(help: "Peak learning rate (warm-up then cosine decay to 10%).") var lr: Float = 2e-3
     @Option(help: "Actions predicted per chunk (K).") var chunkSize = 10
     @Option(help: "Random-shift augmentation in pixels (0 = off).") var shift = 4
     @Option(help: "Weight of the auxiliary grasp/place-point loss next to the action loss.") var auxWeight: Float = 1
     @Option(help: "Weight of the image-cell cross-entropy for cameras with a calibration (inside the auxiliary loss).")
-    var imagePointWeight: Float = 0.2
+    var imagePointWeight: Float = 1
     @Option(help: "Resume from a checkpoint written by --checkpoint-every.") var resume: String?
     @Option(help: "Write OUT.ckpt every N steps (0 = never).") var checkpointEvery = 500
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
