@@ -168,8 +168,16 @@ struct EvalCommand: ParsableCommand {
         guard let target = sim.objectPoses()[sim.episode.target] else { return "" }
         let ee = sim.state().endEffector.position, o = target.position
         let d = ((ee.x - o.x) * (ee.x - o.x) + (ee.y - o.y) * (ee.y - o.y) + (ee.z - o.z) * (ee.z - o.z)).squareRoot()
-        return String(format: "  (gripper %.0f cm from the %@, which is at height %.1f cm%@)", d * 100, sim.episode.target,
-                      o.z * 100, sim.isTargetGrasped() ? ", grasped" : "")
+        // Another object in a container means the policy picked the wrong one (a grounding error, not a control error).
+        let poses = sim.objectPoses()
+        let misplaced = sim.layout.objects.filter { spec in
+            spec.name != sim.episode.target && poses[spec.name].map { p in
+                sim.layout.containers.contains { $0.containsXY(p.position.x, p.position.y) }
+            } == true
+        }.map(\.name)
+        return String(format: "  (gripper %.0f cm from the %@, which is at height %.1f cm%@%@)", d * 100, sim.episode.target,
+                      o.z * 100, sim.isTargetGrasped() ? ", grasped" : "",
+                      misplaced.isEmpty ? "" : "; the \(misplaced.joined(separator: ", ")) is in a container instead")
     }
 
     private func loadCases() throws -> [InstructionCase]? {

@@ -48,10 +48,16 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
     @Option(help: "Only convert: write the weights of this checkpoint (e.g. OUT.ckpt of a stopped run) to --out, no training.")
     var exportCheckpoint: String?
+    @Option(help: ArgumentHelp("With --export-checkpoint: record an evaluation result in the model's metadata, KEY=VALUE (repeatable).",
+                               discussion: "e.g. --evaluation 'template=93/100 seeds 5000-5099' (what `vlaterm eval` reported)."))
+    var evaluation: [String] = []
     @OptionGroup var arch: ArchitectureOptions
     @Flag(help: "Print one JSON summary object on stdout.") var json = false
 
     func validate() throws {
+        for item in evaluation where item.split(separator: "=", maxSplits: 1).count != 2 || item.hasPrefix("=") {
+            throw ValidationError("--evaluation '\(item)': expected KEY=VALUE")
+        }
         guard exportCheckpoint == nil else { return }
         guard !sessions.isEmpty || simExpertEpisodes > 0 else {
             throw ValidationError("give at least one --session NAME (or --sim-expert-episodes N)")
@@ -77,7 +83,17 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if let exportCheckpoint {
             do {
-                let net = try VLAModelFile.load(url: URL(fileURLWithPath: exportCheckpoint))
+                var net = try VLAModelFile.load(url: URL(fileURLWithPath: exportCheckpoint))
+                if !evaluation.isEmpty {
+                    var config = net.config
+                    for item in evaluation {
+                        let kv = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+                        config.evaluation[kv[0]] = kv[1]
+                    }
+                    let copy = VLANetwork(config: config, seed: 0)
+                    for (name, p) in copy.parameters { p.data = net.parameters[name]!.data }
+                    net = copy
+                }
                 try VLAModelFile.save(net, to: URL(fileURLWithPath: out), dtype: f16 ? .f16 : .f32)
                 note("wrote \(out) from \(exportCheckpoint) (\(f16 ? "F16" : "F32"))")
                 return
