@@ -82,7 +82,8 @@ final class VLAAuxiliaryTests: XCTestCase {
         XCTAssertEqual(decoded, v1)
         XCTAssertNoThrow(try decoded.validate())
         let names = Set(VLANetwork.parameterShapes(decoded).map(\.name))
-        XCTAssertFalse(names.contains { $0.contains("keypoints") || $0.hasPrefix("aux.") })
+        XCTAssertFalse(names.contains { $0.contains("keypoints") || $0.hasPrefix("aux.") || $0.hasPrefix("goal.") || $0.contains("query") })
+        XCTAssertFalse(decoded.architecture.goalConditioned)
         let net = VLANetwork(config: decoded, seed: 1)
         let url = VLAFixture.tempURL("v1.safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -92,6 +93,21 @@ final class VLAAuxiliaryTests: XCTestCase {
         let images = decoded.cameras.map { _ in Tensor(shape: [1, 3, 12, 16], repeating: 0.2) }
         let (_, aux) = withNoGrad { loaded.forwardWithAuxiliary(images: images, proprio: Tensor(shape: [1, 5]), text: Tensor(shape: [1, 8], repeating: 0.1)) }
         XCTAssertNil(aux)
+    }
+
+    func testGoalConditioningFeedsTheAuxiliaryPointsToTheHead() throws {
+        var config = VLAFixture.tinyConfig()
+        XCTAssertTrue(config.architecture.goalConditioned)
+        let net = VLANetwork(config: config, seed: 9)
+        XCTAssertEqual(VLANetwork.parameterShapes(config).first { $0.name == "goal.weight" }?.shape, [16, 16 + 6])
+        // Moving only the hand (proprioception x) changes the offsets to the predicted points, hence the actions.
+        let images = config.cameras.map { _ in Tensor(shape: [1, 3, 12, 16], repeating: 0.1) }
+        let text = Tensor(shape: [1, 8], repeating: 0.3)
+        let a = withNoGrad { net.forward(images: images, proprio: Tensor(shape: [1, 5], data: [0, 0, 0, 0, 0]), text: text) }
+        let b = withNoGrad { net.forward(images: images, proprio: Tensor(shape: [1, 5], data: [1, 0, 0, 0, 0]), text: text) }
+        XCTAssertNotEqual(a.data, b.data)
+        config.architecture.goalConditioned = false
+        XCTAssertNil(VLANetwork.parameterShapes(config).first { $0.name == "goal.weight" })
     }
 
     func testAuxiliaryPointsNeedEndEffectorProprioception() {

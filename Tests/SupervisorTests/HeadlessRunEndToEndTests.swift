@@ -38,14 +38,17 @@ final class HeadlessRunEndToEndTests: XCTestCase {
         }
     }
 
-    /// The shipped model (models/default.safetensors) drives a run under the same supervision. It does not complete
-    /// pick-place (its own eval: 0/100 template instructions; seeds 0–12 here all end in a workspace or contact-force
-    /// exception), so this asserts only what must hold: it loads, its actions run, nothing unsafe reaches the robot.
+    /// The shipped model (models/default.safetensors) drives `vlaterm run` — its default policy — under the same
+    /// supervision as the console. It does not reliably complete pick-place yet (its eval: 49/100 template
+    /// instructions; under supervision, seeds 0–5 here each end in a contact-force exception when a finger lands on
+    /// the object instead of beside it), so this asserts what must hold: it loads, its actions reach the robot, and
+    /// every exception holds the arm with nothing unsafe sent.
     func testTheBuiltInModelRunsUnderSupervision() throws {
         let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
         guard FileManager.default.fileExists(atPath: model) else { throw XCTSkip("no shipped model at \(model)") }
-        let (_, r) = try run(["--policy", "embedded", "--seed", "3"])
-        XCTAssertEqual(r["policy"] as? String, "embedded", "\(r)")
+        let (_, r) = try VLATermProcess.runJSON(["run", "put the red cube in the bin", "--json", "--seed", "3",
+                                                 "--takeover-budget", "1", "--max-seconds", "20"])
+        XCTAssertEqual(r["policy"] as? String, "embedded", "run's default policy is the built-in model: \(r)")
         XCTAssertGreaterThan(r["inference_requests"] as? Int ?? 0, 0)
         XCTAssertGreaterThan(r["autonomy_commands"] as? Int ?? 0, 0, "the model's actions reached the robot")
         XCTAssertEqual(r["unsafe_commands"] as? Int, 0)

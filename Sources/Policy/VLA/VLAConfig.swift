@@ -30,17 +30,22 @@ public struct VLAArchitecture: Codable, Sendable, Equatable {
     /// map into a coordinate. The instruction picks *where to look* directly ("the red cube" → a red-blob query),
     /// which FiLM plus a shared 1×1 conv only reaches indirectly. 0 = none (models before this field).
     public var textKeypoints: Int
+    /// Subgoal conditioning: the action head also gets the auxiliary points minus the hand position (through one
+    /// more hidden layer), so "how far and which way to the object / container" is an input, not something the
+    /// head must rediscover from keypoints. Needs the auxiliary head.
+    public var goalConditioned: Bool
 
     public init(convChannels: [Int] = [16, 32, 32], convKernels: [Int] = [5, 3, 3], convStrides: [Int] = [2, 2, 1],
-                textProjection: Int = 64, hidden: Int = 256, mlpLayers: Int = 2, keypoints: Int = 16, auxiliaryPoints: Int = 2, keypointGain: Float = 10, textKeypoints: Int = 8) {
+                textProjection: Int = 64, hidden: Int = 256, mlpLayers: Int = 2, keypoints: Int = 16, auxiliaryPoints: Int = 2, keypointGain: Float = 10, textKeypoints: Int = 8,
+                goalConditioned: Bool = false) {
         self.convChannels = convChannels; self.convKernels = convKernels; self.convStrides = convStrides
         self.textProjection = textProjection; self.hidden = hidden; self.mlpLayers = mlpLayers
         self.keypoints = keypoints; self.auxiliaryPoints = auxiliaryPoints; self.keypointGain = keypointGain
-        self.textKeypoints = textKeypoints
+        self.textKeypoints = textKeypoints; self.goalConditioned = goalConditioned
     }
 
     enum CodingKeys: String, CodingKey {
-        case convChannels, convKernels, convStrides, textProjection, hidden, mlpLayers, keypoints, auxiliaryPoints, keypointGain, textKeypoints
+        case convChannels, convKernels, convStrides, textProjection, hidden, mlpLayers, keypoints, auxiliaryPoints, keypointGain, textKeypoints, goalConditioned
     }
 
     /// Version 1 files have neither keypoints nor auxiliaryPoints: both read as 0 (their architecture).
@@ -56,6 +61,7 @@ public struct VLAArchitecture: Codable, Sendable, Equatable {
         auxiliaryPoints = try c.decodeIfPresent(Int.self, forKey: .auxiliaryPoints) ?? 0
         keypointGain = try c.decodeIfPresent(Float.self, forKey: .keypointGain) ?? 1
         textKeypoints = try c.decodeIfPresent(Int.self, forKey: .textKeypoints) ?? 0
+        goalConditioned = try c.decodeIfPresent(Bool.self, forKey: .goalConditioned) ?? false
     }
 
     /// Features each camera contributes to the MLP input (x, y per keypoint map).

@@ -52,6 +52,12 @@ public final class VLANetwork {
             width = a.hidden
         }
         let k = config.chunkSize * config.actionDimension
+        if a.goalConditioned && a.auxiliaryPoints > 0 {
+            // The head also sees where the auxiliary points are relative to the hand (3 per point).
+            let goalWidth = width + 3 * a.auxiliaryPoints
+            out.append(("goal.weight", [a.hidden, goalWidth], goalWidth))
+            out.append(("goal.bias", [a.hidden], goalWidth))
+        }
         out.append(("head.weight", [k, width], width))
         out.append(("head.bias", [k], 0))
         if a.auxiliaryPoints > 0 {
@@ -142,8 +148,15 @@ public final class VLANetwork {
         for j in 0..<a.mlpLayers {
             h = h.linear(weight: w("mlp\(j).weight"), bias: w("mlp\(j).bias")).relu()
         }
-        let actions = h.linear(weight: w("head.weight"), bias: w("head.bias"))  // (B, K·A)
         let aux = a.auxiliaryPoints > 0 ? h.linear(weight: w("aux.weight"), bias: w("aux.bias")) : nil
+        if a.goalConditioned, let aux {
+            // Subgoal conditioning: the predicted grasp / place points minus the hand position. Both are normalised
+            // with the same statistics (proprioception's x, y, z), so the difference is an offset in those units.
+            let hand = proprio.slice(axis: 1, 0..<3)
+            let offsets = (0..<a.auxiliaryPoints).map { q in aux.slice(axis: 1, (3 * q)..<(3 * q + 3)) - hand }
+            h = Tensor.concat([h] + offsets, axis: 1).linear(weight: w("goal.weight"), bias: w("goal.bias")).relu()
+        }
+        let actions = h.linear(weight: w("head.weight"), bias: w("head.bias"))  // (B, K·A)
         return Outputs(actions: actions, auxiliary: aux, queryKeypoints: queryKeypoints, queryLogits: queryLogits)
     }
 
