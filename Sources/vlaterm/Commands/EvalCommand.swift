@@ -4,6 +4,7 @@ import Foundation
 import Policy
 import RobotKit
 import Simulator
+import Supervisor
 import Tensor
 
 struct EvalCommand: ParsableCommand {
@@ -47,6 +48,9 @@ struct EvalCommand: ParsableCommand {
         /// Models with the auxiliary head: horizontal distance (cm) between the grasp / place point predicted at the
         /// episode's first chunk and the named object / the container's goal — how well the model localises.
         var mean_grasp_point_error_cm: Double?, mean_place_point_error_cm: Double?
+        /// Episodes in which the arm pressed on something harder than the supervisor's contact-force limit: `vlaterm
+        /// run` and the console would have held the robot there. Successes among them count above all the same.
+        var episodes_over_contact_limit: Int, successes_over_contact_limit: Int
     }
 
     func run() throws {
@@ -88,6 +92,8 @@ struct EvalCommand: ParsableCommand {
         var successes = 0, totalSteps = 0, inferences = 0, inferenceMs = 0.0
         var perText: [String: (Int, Int)] = [:], order: [String] = []
         var pointErrors: [(grasp: Double, place: Double)] = []
+        let contactLimit = SupervisorConfiguration().maxContactForce
+        var overLimit = 0, successesOverLimit = 0
         for i in 0..<episodes {
             let s = seed &+ UInt64(i)
             let c = cases.map { $0[i % $0.count] }
@@ -97,7 +103,7 @@ struct EvalCommand: ParsableCommand {
                 note("vlaterm eval: seed \(s): \(e)"); throw ExitStatus.jobFailed
             }
             policy.reset(); executor.reset()
-            var ok = false, steps = 0
+            var ok = false, steps = 0, peakForce = 0.0
             var expert = ScriptedExpert()
             do {
                 while steps < maxSteps {
@@ -120,11 +126,13 @@ struct EvalCommand: ParsableCommand {
                     // A non-finite row (a remote server can send anything) ends the episode as a failure.
                     guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let action = Action(vector: v) else { break }
                     try sim.send(action)
+                    peakForce = max(peakForce, sim.maxArmContactForce())
                     steps += 1
                     if sim.isSuccess() { ok = true; break }
                 }
             } catch { note("\nvlaterm eval: episode \(i) seed \(s): \(error) (counted as a failure)") }
             if ok { successes += 1 }
+            if peakForce > contactLimit { overLimit += 1; if ok { successesOverLimit += 1 } }
             totalSteps += steps
             let text = sim.episode.instruction
             if perText[text] == nil { order.append(text) }
@@ -136,6 +144,8 @@ struct EvalCommand: ParsableCommand {
         let rate = Double(successes) / Double(episodes)
         let graspError = pointErrors.isEmpty ? nil : pointErrors.map(\.grasp).reduce(0, +) / Double(pointErrors.count)
         let placeError = pointErrors.isEmpty ? nil : pointErrors.map(\.place).reduce(0, +) / Double(pointErrors.count)
+        note("\(overLimit) episode(s) pressed harder than the supervisor's \(Int(contactLimit)) N contact limit "
+             + "(\(successesOverLimit) of them counted as successes; vlaterm run would have held the robot)")
         if let graspError, let placeError {
             note(String(format: "localisation at the first chunk: grasp point %.1f cm from the object, place point %.1f cm from the goal (mean)",
                         graspError, placeError))
@@ -149,7 +159,8 @@ struct EvalCommand: ParsableCommand {
                                  first_seed: seed, execution: execution, max_steps: maxSteps,
                                  mean_inference_ms: inferenceMs / Double(max(inferences, 1)),
                                  wall_seconds: Date().timeIntervalSince(started), instructions_file: instructions,
-                                 mean_grasp_point_error_cm: graspError, mean_place_point_error_cm: placeError))
+                                 mean_grasp_point_error_cm: graspError, mean_place_point_error_cm: placeError,
+                                 episodes_over_contact_limit: overLimit, successes_over_contact_limit: successesOverLimit))
         }
     }
 
