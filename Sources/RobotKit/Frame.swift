@@ -51,15 +51,35 @@ public struct CameraCalibration: Sendable, Equatable, Codable {
     public var rotation: [Double]
     /// Vertical field of view, degrees.
     public var fovy: Double
+    /// nil: fixed in the world. "end_effector": carried by the hand — `position` and `rotation` are then relative to
+    /// the hand's frame (origin at the end effector, turned by its yaw about world z; the hand points down), and
+    /// `placed(atHand:yaw:)` gives the world pose at a recorded step.
+    public var mount: String?
 
-    public init(position: [Double], rotation: [Double], fovy: Double) {
-        self.position = position; self.rotation = rotation; self.fovy = fovy
+    public static let endEffectorMount = "end_effector"
+
+    public init(position: [Double], rotation: [Double], fovy: Double, mount: String? = nil) {
+        self.position = position; self.rotation = rotation; self.fovy = fovy; self.mount = mount
+    }
+
+    /// A hand-mounted camera's world calibration when the hand is at `hand` with `yaw`; self for a fixed camera,
+    /// nil for an unknown mount or malformed values.
+    public func placed(atHand hand: SIMD3<Double>, yaw: Double) -> CameraCalibration? {
+        guard let mount else { return self }
+        guard mount == Self.endEffectorMount, position.count == 3, rotation.count == 9, yaw.isFinite else { return nil }
+        let c = cos(yaw), s = sin(yaw)
+        // World = Rz(yaw) · relative (row-major 3×3).
+        let rz = [c, -s, 0, s, c, 0, 0, 0, 1]
+        var r = [Double](repeating: 0, count: 9)
+        for i in 0..<3 { for j in 0..<3 { r[3 * i + j] = (0..<3).reduce(0) { $0 + rz[3 * i + $1] * rotation[3 * $1 + j] } } }
+        let p = (0..<3).map { i in (0..<3).reduce(0) { $0 + rz[3 * i + $1] * position[$1] } }
+        return CameraCalibration(position: [hand.x + p[0], hand.y + p[1], hand.z + p[2]], rotation: r, fovy: fovy)
     }
 
     /// Continuous pixel coordinates (x right, y down; pixel i spans [i, i+1)) of a world point in a width×height image,
     /// nil when the point is behind the camera or the calibration is malformed (it may come from a file).
     public func project(_ p: SIMD3<Double>, width: Int, height: Int) -> (x: Double, y: Double)? {
-        guard position.count == 3, rotation.count == 9, fovy.isFinite, fovy > 0, fovy < 180, width > 0, height > 0 else { return nil }
+        guard mount == nil, position.count == 3, rotation.count == 9, fovy.isFinite, fovy > 0, fovy < 180, width > 0, height > 0 else { return nil }
         let d = SIMD3(p.x - position[0], p.y - position[1], p.z - position[2])
         let m = rotation
         let cx = m[0] * d.x + m[3] * d.y + m[6] * d.z

@@ -73,9 +73,20 @@ public final class TabletopSim: Robot {
         self.index = try ArmIndex(world: world)
         try goHome()
         let views = renderCameras()
+        let hand = state().endEffector
         cameras = cameras.map { spec in
             var spec = spec
-            if spec.name != "wrist", let v = views.first(where: { $0.name == spec.name }) {
+            guard let v = views.first(where: { $0.name == spec.name }) else { return spec }
+            if spec.name == "wrist" {
+                // Carried by the hand: store the pose in the hand's yaw frame, Rz(−yaw) · (world pose − hand).
+                let c = cos(-hand.yaw), s = sin(-hand.yaw)
+                let d = v.position - hand.position
+                let rz = [c, -s, 0, s, c, 0, 0, 0, 1]
+                var r = [Double](repeating: 0, count: 9)
+                for i in 0..<3 { for j in 0..<3 { r[3 * i + j] = (0..<3).reduce(0) { $0 + rz[3 * i + $1] * v.rotation[3 * $1 + j] } } }
+                spec.calibration = CameraCalibration(position: [c * d.x - s * d.y, s * d.x + c * d.y, d.z], rotation: r, fovy: v.fovy,
+                                                     mount: CameraCalibration.endEffectorMount)
+            } else {
                 spec.calibration = CameraCalibration(position: [v.position.x, v.position.y, v.position.z], rotation: v.rotation, fovy: v.fovy)
             }
             return spec

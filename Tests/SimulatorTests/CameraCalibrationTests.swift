@@ -5,11 +5,40 @@ import RobotKit
 import XCTest
 
 final class CameraCalibrationTests: XCTestCase {
-    func testFixedCamerasCarryACalibrationAndTheWristCameraDoesNot() throws {
+    func testFixedCamerasAreCalibratedInTheWorldAndTheWristCameraOnTheHand() throws {
         let sim = try TabletopSim(seed: 1)
-        XCTAssertNotNil(sim.cameras.first { $0.name == "front" }?.calibration)
-        XCTAssertNotNil(sim.cameras.first { $0.name == "overhead" }?.calibration)
-        XCTAssertNil(sim.cameras.first { $0.name == "wrist" }?.calibration, "the wrist camera moves with the hand")
+        XCTAssertNil(sim.cameras.first { $0.name == "front" }?.calibration?.mount)
+        XCTAssertNil(sim.cameras.first { $0.name == "overhead" }?.calibration?.mount)
+        XCTAssertEqual(sim.cameras.first { $0.name == "wrist" }?.calibration?.mount, CameraCalibration.endEffectorMount,
+                       "the wrist camera moves with the hand")
+    }
+
+    /// The hand-mounted calibration, placed at a later hand pose (after the expert has moved and turned the hand),
+    /// still puts the target's top on its colour in the wrist image.
+    func testWristCalibrationFollowsTheHand() throws {
+        var checked = 0, matched = 0, misses: [String] = []
+        for seed: UInt64 in [2, 3, 4, 5] {
+            let sim = try TabletopSim(config: SimConfig(cameraWidth: 192, cameraHeight: 144), seed: seed)
+            let mounted = try XCTUnwrap(sim.cameras.first { $0.name == "wrist" }?.calibration)
+            var expert = ScriptedExpert()
+            for _ in 0..<30 { try sim.send(sim.limits.clamp(expert.action(for: sim))) }   // approaching, turned
+            let hand = sim.state().endEffector
+            let calibration = try XCTUnwrap(mounted.placed(atHand: hand.position, yaw: hand.yaw))
+            let frame = try sim.frame(camera: "wrist")
+            let spec = try XCTUnwrap(sim.layout.object(named: sim.episode.target))
+            let pose = try XCTUnwrap(sim.objectPoses()[spec.name])
+            guard let (x, y) = calibration.project(pose.position + SIMD3(0, 0, spec.halfHeight * 0.9), width: frame.width, height: frame.height),
+                  (0..<frame.width).contains(Int(x)), (0..<frame.height).contains(Int(y)) else { misses.append("seed \(seed): outside"); checked += 1; continue }
+            let (r, g, b) = frame.rgb(x: Int(x), y: Int(y))
+            let want = spec.color.rgba
+            let sum = max(1, Double(r) + Double(g) + Double(b)), wsum = want.x + want.y + want.z
+            let diff = SIMD3(Double(r), Double(g), Double(b)) / sum - SIMD3(want.x, want.y, want.z) / wsum
+            if (diff * diff).sum().squareRoot() < 0.12 { matched += 1 } else { misses.append("seed \(seed): (\(Int(x)), \(Int(y))) is \(r),\(g),\(b)") }
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(matched, checked - 1, "\(misses)")
+        XCTAssertNil(CameraCalibration(position: [0, 0, 0], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], fovy: 60, mount: "elbow")
+            .placed(atHand: .zero, yaw: 0), "an unknown mount is refused")
     }
 
     func testProjectedObjectCentresLandOnTheirColour() throws {
@@ -17,7 +46,7 @@ final class CameraCalibrationTests: XCTestCase {
         for seed: UInt64 in [2, 3] {
             let sim = try TabletopSim(config: SimConfig(cameraWidth: 192, cameraHeight: 144), seed: seed)
             for cam in sim.cameras {
-                guard let calibration = cam.calibration else { continue }
+                guard let calibration = cam.calibration, calibration.mount == nil else { continue }   // fixed cameras here
                 let frame = try sim.frame(camera: cam.name)
                 for spec in sim.layout.objects {
                     let pose = try XCTUnwrap(sim.objectPoses()[spec.name])

@@ -195,10 +195,12 @@ extension DemoDataset {
                     let points = auxiliary[ep]?[st]
                     for k in 0..<q {
                         var cell: Int?
-                        if let points, 3 * k + 2 < points.count, k > 0 || graspKnown {
+                        let hand = e.proprio[st]
+                        if let points, 3 * k + 2 < points.count, k > 0 || graspKnown, hand.count >= 4,
+                           let calibration = calibrations[cameras[ci]]!.placed(atHand: SIMD3(Double(hand[0]), Double(hand[1]), Double(hand[2])),
+                                                                               yaw: Double(hand[3])) {
                             cell = featureCell(SIMD3(Double(points[3 * k]), Double(points[3 * k + 1]), Double(points[3 * k + 2])),
-                                               calibration: calibrations[cameras[ci]]!, architecture: config.architecture,
-                                               shift: shifts[ci])
+                                               calibration: calibration, architecture: config.architecture, shift: shifts[ci])
                         }
                         imageCells[ci, default: []].append(cell ?? 0)
                         imageWeights[ci, default: []].append(cell == nil ? 0 : 1)
