@@ -28,12 +28,12 @@ public struct Frame: Sendable, Equatable {
     }
 }
 
-/// What a camera is called and how big its frames are; fixed cameras may also say where they are.
+/// What a camera is called and how big its frames are; calibrated cameras also say where they are.
 public struct CameraSpec: Sendable, Equatable, Codable {
     public var name: String
     public var width: Int
     public var height: Int
-    /// Pose and field of view of a camera fixed in the world (nil for moving or uncalibrated cameras).
+    /// Pose and field of view, in the world or on the hand (see `CameraCalibration.mount`); nil when unknown.
     public var calibration: CameraCalibration?
     public init(name: String, width: Int, height: Int, calibration: CameraCalibration? = nil) {
         self.name = name; self.width = width; self.height = height; self.calibration = calibration
@@ -43,7 +43,7 @@ public struct CameraSpec: Sendable, Equatable, Codable {
     public func sameLayout(as other: CameraSpec) -> Bool { name == other.name && width == other.width && height == other.height }
 }
 
-/// A pinhole camera fixed in the world, in MuJoCo's convention: `rotation` is the row-major matrix whose columns are
+/// A pinhole camera's pose and field of view, in MuJoCo's convention: `rotation` is the row-major matrix whose columns are
 /// the camera's x (image right), y (image up) and z (backwards: the camera looks along −z) axes in world coordinates.
 /// Recorded with a session so training can tell where a world point appears in the image.
 public struct CameraCalibration: Sendable, Equatable, Codable {
@@ -67,13 +67,25 @@ public struct CameraCalibration: Sendable, Equatable, Codable {
     public func placed(atHand hand: SIMD3<Double>, yaw: Double) -> CameraCalibration? {
         guard let mount else { return self }
         guard mount == Self.endEffectorMount, position.count == 3, rotation.count == 9, yaw.isFinite else { return nil }
+        let (p, r) = Self.turned(position: SIMD3(position[0], position[1], position[2]), rotation: rotation, by: yaw)
+        return CameraCalibration(position: [hand.x + p.x, hand.y + p.y, hand.z + p.z], rotation: r, fovy: fovy)
+    }
+
+    /// The hand-mounted calibration of a camera seen at world pose (`position`, `rotation`) while the hand is at
+    /// `hand` with `yaw`: the inverse of `placed(atHand:yaw:)`.
+    public static func mountedOnHand(position: SIMD3<Double>, rotation: [Double], fovy: Double,
+                                     hand: SIMD3<Double>, yaw: Double) -> CameraCalibration {
+        let (p, r) = turned(position: position - hand, rotation: rotation, by: -yaw)
+        return CameraCalibration(position: [p.x, p.y, p.z], rotation: r, fovy: fovy, mount: endEffectorMount)
+    }
+
+    /// Rz(yaw) applied to a position and to a row-major 3×3 rotation.
+    private static func turned(position p: SIMD3<Double>, rotation m: [Double], by yaw: Double) -> (SIMD3<Double>, [Double]) {
         let c = cos(yaw), s = sin(yaw)
-        // World = Rz(yaw) · relative (row-major 3×3).
         let rz = [c, -s, 0, s, c, 0, 0, 0, 1]
         var r = [Double](repeating: 0, count: 9)
-        for i in 0..<3 { for j in 0..<3 { r[3 * i + j] = (0..<3).reduce(0) { $0 + rz[3 * i + $1] * rotation[3 * $1 + j] } } }
-        let p = (0..<3).map { i in (0..<3).reduce(0) { $0 + rz[3 * i + $1] * position[$1] } }
-        return CameraCalibration(position: [hand.x + p[0], hand.y + p[1], hand.z + p[2]], rotation: r, fovy: fovy)
+        for i in 0..<3 { for j in 0..<3 { r[3 * i + j] = (0..<3).reduce(0) { $0 + rz[3 * i + $1] * m[3 * $1 + j] } } }
+        return (SIMD3(c * p.x - s * p.y, s * p.x + c * p.y, p.z), r)
     }
 
     /// Continuous pixel coordinates (x right, y down; pixel i spans [i, i+1)) of a world point in a width×height image,

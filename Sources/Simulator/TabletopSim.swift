@@ -14,7 +14,7 @@ import Darwin
 public final class TabletopSim: Robot {
     public let config: SimConfig
     public let name = "sim-tabletop"
-    /// The cameras; fixed ones (front, overhead) carry their calibration (the wrist camera moves with the hand).
+    /// The cameras with their calibration: front and overhead fixed in the world, the wrist camera on the hand.
     public private(set) var cameras: [CameraSpec]
     public var limits: ActionLimits { config.limits }
     public var controlRate: Double { config.controlRate }
@@ -77,15 +77,9 @@ public final class TabletopSim: Robot {
         cameras = cameras.map { spec in
             var spec = spec
             guard let v = views.first(where: { $0.name == spec.name }) else { return spec }
-            if spec.name == "wrist" {
-                // Carried by the hand: store the pose in the hand's yaw frame, Rz(−yaw) · (world pose − hand).
-                let c = cos(-hand.yaw), s = sin(-hand.yaw)
-                let d = v.position - hand.position
-                let rz = [c, -s, 0, s, c, 0, 0, 0, 1]
-                var r = [Double](repeating: 0, count: 9)
-                for i in 0..<3 { for j in 0..<3 { r[3 * i + j] = (0..<3).reduce(0) { $0 + rz[3 * i + $1] * v.rotation[3 * $1 + j] } } }
-                spec.calibration = CameraCalibration(position: [c * d.x - s * d.y, s * d.x + c * d.y, d.z], rotation: r, fovy: v.fovy,
-                                                     mount: CameraCalibration.endEffectorMount)
+            if spec.name == "wrist" {   // carried by the hand
+                spec.calibration = CameraCalibration.mountedOnHand(position: v.position, rotation: v.rotation, fovy: v.fovy,
+                                                                   hand: hand.position, yaw: hand.yaw)
             } else {
                 spec.calibration = CameraCalibration(position: [v.position.x, v.position.y, v.position.z], rotation: v.rotation, fovy: v.fovy)
             }
