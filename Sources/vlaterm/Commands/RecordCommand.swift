@@ -179,12 +179,7 @@ final class SimExpertDemonstrations: DemonstrationSource {
     func step(time: Double) throws -> (Observation, Action, done: Bool) {
         let obs = try sim.observe(time: time)
         // Record what the robot actually executes: the expert's command (plus DART noise) after the robot's limits.
-        var action = expert.action(for: sim)
-        if noise > 0 && !action.isZeroMotion {   // never while closing or releasing (zero motion)
-            let s = noise * sim.limits.maxTranslation
-            action.dx += s * TrainData.gaussian(&rng); action.dy += s * TrainData.gaussian(&rng); action.dz += s * TrainData.gaussian(&rng)
-        }
-        action = sim.limits.clamp(action)
+        let action = sim.limits.clamp(TrainData.dartPerturbed(expert.action(for: sim), noise: noise, limits: sim.limits, rng: &rng))
         try sim.send(action)
         if expert.isDone { settleTicks += 1 }
         return (obs, action, sim.isSuccess() || settleTicks > 20)

@@ -75,13 +75,7 @@ enum TrainData {
                 proprio.append(Array(sim.state().proprioception.prefix(dataset.proprioDimension)).map(Float.init))
                 let a = sim.limits.clamp(expert.action(for: sim))
                 actions.append(a.vector.map(Float.init))
-                var executed = a
-                // Noise only while moving freely with the gripper open or carrying; never in close/release.
-                if noise > 0 && !a.isZeroMotion {
-                    let s = noise * sim.limits.maxTranslation
-                    executed.dx += s * gaussian(&rng); executed.dy += s * gaussian(&rng); executed.dz += s * gaussian(&rng)
-                }
-                try sim.send(executed)
+                try sim.send(dartPerturbed(a, noise: noise, limits: sim.limits, rng: &rng))
                 steps += 1
                 if sim.isSuccess() && expert.phase == .retreat { break }
             }
@@ -93,6 +87,16 @@ enum TrainData {
             progress("sim expert: episode \(k + 1)/\(episodes) \(ok ? "kept" : "failed, skipped"), \(steps) steps — \"\(sim.episode.instruction)\"")
         }
         return added
+    }
+
+    /// DART: Gaussian noise of std `noise` × the per-tick translation limit on dx, dy, dz — only while the action
+    /// moves (never while closing or releasing, which are zero-motion holds). Not clamped: callers apply the limits.
+    static func dartPerturbed(_ a: Action, noise: Double, limits: ActionLimits, rng: inout SeededGenerator) -> Action {
+        guard noise > 0, !a.isZeroMotion else { return a }
+        var out = a
+        let s = noise * limits.maxTranslation
+        out.dx += s * gaussian(&rng); out.dy += s * gaussian(&rng); out.dz += s * gaussian(&rng)
+        return out
     }
 
     static func gaussian(_ rng: inout SeededGenerator) -> Double {
