@@ -40,9 +40,16 @@ public final class DemoDataset {
     /// after it the object is in the hand or placed, so nothing in the images shows where it was picked up.
     public private(set) var graspVisibleUntil: [Int] = []
 
-    /// Calibrations of the fixed cameras (by name), when the recordings carry them: the auxiliary points are then
-    /// also supervised where they appear in those images (see `DemoBatch.imagePoints`).
+    /// Calibrations of the cameras (by name; fixed or on the hand), when the recordings carry them: the auxiliary
+    /// points are then also supervised where they appear in those images (see `DemoBatch.imagePoints`).
     public var calibrations: [String: CameraCalibration] = [:]
+
+    /// Takes the calibration of every camera this dataset reads that has one (from a session or a live robot).
+    public func adoptCalibrations(of specs: [CameraSpec]) {
+        for spec in specs where cameras.contains(spec.name) {
+            if let c = spec.calibration { calibrations[spec.name] = c }
+        }
+    }
 
     public init(cameras: [String], width: Int, height: Int, proprioDimension: Int = 5, actionDimension: Int = 5) {
         self.cameras = cameras; self.width = width; self.height = height
@@ -191,14 +198,15 @@ extension DemoDataset {
                 } else {
                     auxTarget += [Float](repeating: 0, count: 3 * q); auxMask += [Float](repeating: 0, count: 3 * q)
                 }
+                let points = auxiliary[ep]?[st], hand = e.proprio[st]
                 for ci in calibrated {
-                    let points = auxiliary[ep]?[st]
+                    // A hand-mounted camera is placed at this step's hand pose; a fixed one is returned as it is.
+                    let calibration = hand.count >= 4
+                        ? calibrations[cameras[ci]]?.placed(atHand: SIMD3(Double(hand[0]), Double(hand[1]), Double(hand[2])), yaw: Double(hand[3]))
+                        : nil
                     for k in 0..<q {
                         var cell: Int?
-                        let hand = e.proprio[st]
-                        if let points, 3 * k + 2 < points.count, k > 0 || graspKnown, hand.count >= 4,
-                           let calibration = calibrations[cameras[ci]]!.placed(atHand: SIMD3(Double(hand[0]), Double(hand[1]), Double(hand[2])),
-                                                                               yaw: Double(hand[3])) {
+                        if let points, let calibration, 3 * k + 2 < points.count, k > 0 || graspKnown {
                             cell = featureCell(SIMD3(Double(points[3 * k]), Double(points[3 * k + 1]), Double(points[3 * k + 2])),
                                                calibration: calibration, architecture: config.architecture, shift: shifts[ci])
                         }

@@ -89,6 +89,16 @@ public final class VLANetwork {
         parameters = p
     }
 
+    /// These weights under another description (training provenance, evaluation results); the architecture must
+    /// be the same, so every parameter keeps its shape.
+    public func relabeled(_ newConfig: VLAConfig) -> VLANetwork {
+        precondition(newConfig.architecture == config.architecture && newConfig.cameras == config.cameras
+                     && newConfig.chunkSize == config.chunkSize, "VLANetwork.relabeled: the architecture changed")
+        let copy = VLANetwork(config: newConfig, seed: 0)
+        for (name, p) in copy.parameters { p.data = parameters[name]!.data }
+        return copy
+    }
+
     /// Parameters in a fixed (name-sorted) order, for the optimizer and its saved state.
     public var orderedParameters: [(String, Tensor)] { parameters.keys.sorted().map { ($0, parameters[$0]!) } }
 
@@ -101,11 +111,10 @@ public final class VLANetwork {
     }
 
     /// Everything one forward pass gives: actions, the auxiliary head's (B, 3·Q) normalised points (nil without
-    /// the head) and each camera's instruction-query keypoints (B, 2·textKeypoints) (empty without them).
+    /// the head) and each camera's instruction-query attention logits (empty without them).
     public struct Outputs {
         public var actions: Tensor
         public var auxiliary: Tensor?
-        public var queryKeypoints: [Tensor]
         /// Each camera's instruction-query attention logits (B, textKeypoints, H', W'), before the softmax.
         public var queryLogits: [Tensor]
     }
@@ -119,7 +128,7 @@ public final class VLANetwork {
     public func forwardAll(images: [Tensor], proprio: Tensor, text: Tensor) -> Outputs {
         precondition(images.count == config.cameras.count, "VLANetwork: \(images.count) images for \(config.cameras.count) cameras")
         let b = proprio.shape[0], a = config.architecture
-        var parts: [Tensor] = [], queryKeypoints: [Tensor] = [], queryLogits: [Tensor] = []
+        var parts: [Tensor] = [], queryLogits: [Tensor] = []
         for (cam, image) in images.enumerated() {
             var x = image                                                       // (B, C_in, H, W)
             for (j, c) in a.convChannels.enumerated() {
@@ -133,8 +142,8 @@ public final class VLANetwork {
             }
             if a.textKeypoints > 0 {
                 let logits = textQueryLogits(features: x, text: text, camera: cam)   // (B, Q, H', W')
-                let kp = logits.spatialSoftmax().reshaped([b, -1])                    // (B, 2Q)
-                parts.append(kp); queryKeypoints.append(kp); queryLogits.append(logits)
+                parts.append(logits.spatialSoftmax().reshaped([b, -1]))              // (B, 2Q)
+                queryLogits.append(logits)
             }
             if a.keypoints > 0 {
                 x = x.conv2d(weight: w("cam\(cam).keypoints.weight"), bias: w("cam\(cam).keypoints.bias"), stride: 1, padding: 0)
@@ -157,7 +166,7 @@ public final class VLANetwork {
             h = Tensor.concat([h] + offsets, axis: 1).linear(weight: w("goal.weight"), bias: w("goal.bias")).relu()
         }
         let actions = h.linear(weight: w("head.weight"), bias: w("head.bias"))  // (B, K·A)
-        return Outputs(actions: actions, auxiliary: aux, queryKeypoints: queryKeypoints, queryLogits: queryLogits)
+        return Outputs(actions: actions, auxiliary: aux, queryLogits: queryLogits)
     }
 
     /// Attention logits of Q instruction queries over the feature map: logit_q(y, x) = gain · Σ_c query_qc · F_c(y, x)

@@ -90,9 +90,7 @@ struct TrainCommand: ParsableCommand {
                         let kv = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
                         config.evaluation[kv[0]] = kv[1]
                     }
-                    let copy = VLANetwork(config: config, seed: 0)
-                    for (name, p) in copy.parameters { p.data = net.parameters[name]!.data }
-                    net = copy
+                    net = net.relabeled(config)
                 }
                 try VLAModelFile.save(net, to: URL(fileURLWithPath: out), dtype: f16 ? .f16 : .f32)
                 note("wrote \(out) from \(exportCheckpoint) (\(f16 ? "F16" : "F32"))")
@@ -164,8 +162,7 @@ struct TrainCommand: ParsableCommand {
 
         config.training = TrainingInfo(sources: sources, episodes: dataset.episodes.count, samples: dataset.samples.count,
                                        steps: steps, batch: batch, learningRate: lr, seed: seed, seconds: seconds, finalLoss: finalLoss)
-        let final = VLANetwork(config: config, seed: 0)
-        for (name, p) in final.parameters { p.data = network.parameters[name]!.data }
+        let final = network.relabeled(config)
         do {
             try VLAModelFile.save(final, to: URL(fileURLWithPath: out), dtype: f16 ? .f16 : .f32)
             if checkpointEvery > 0 { try trainer.saveCheckpoint(to: ckptURL) }

@@ -18,9 +18,7 @@ enum TrainData {
             do { store = try SessionStore.open(directory: root + "/" + name) } catch {
                 throw DatasetError("session \"\(name)\" under \(root): \(error). Record one with `vlaterm record --sim --expert --episodes 200 --session \(name)`")
             }
-            for cam in store.manifest.cameras where dataset.cameras.contains(cam.name) {
-                if let c = cam.calibration { dataset.calibrations[cam.name] = c }
-            }
+            dataset.adoptCalibrations(of: store.manifest.cameras)
             let usable = store.manifest.episodes.filter { $0.outcome == .success }
             for (i, e) in usable.enumerated() {
                 let ep = try EpisodeReader.read(path: store.path(of: e))
@@ -59,9 +57,7 @@ enum TrainData {
                                   progress: (String) -> Void) throws -> Int {
         let config = SimConfig(cameraWidth: dataset.width, cameraHeight: dataset.height, maxSteps: maxSteps)
         let sim = try TabletopSim(config: config, seed: seed)
-        for cam in sim.cameras where dataset.cameras.contains(cam.name) {
-            if let c = cam.calibration { dataset.calibrations[cam.name] = c }
-        }
+        dataset.adoptCalibrations(of: sim.cameras)
         var rng = SeededGenerator(seed: seed ^ 0xDA27)
         var added = 0
         for k in 0..<episodes {
