@@ -63,6 +63,35 @@ final class GradientTests: XCTestCase {
         assertGradientsMatch([x, bias]) { x - bias }
     }
 
+    func testBroadcastPatterns() {
+        // Every row shape the broadcast kernels specialise: contiguous, scalar per row, broadcast in the middle,
+        // a broadcast leading operand, and a transposed-looking stride (b varies along an outer axis only).
+        let x = randomTensor([2, 3, 4], &rng), row = randomTensor([4], &rng), col = randomTensor([2, 3, 1], &rng)
+        let mid = randomTensor([2, 1, 4], &rng), lead = randomTensor([3, 1], &rng)
+        assertGradientsMatch([x, row]) { x * row - row }
+        assertGradientsMatch([x, col]) { col * x - col }
+        assertGradientsMatch([x, mid]) { mid - x * mid }
+        assertGradientsMatch([lead, row]) { lead * row + lead - row }
+        let s = randomTensor([], &rng)
+        assertGradientsMatch([x, s]) { x * s - s }
+    }
+
+    func testFiLMReLUMatchesUnfusedOps() {
+        // Pre-activations kept away from 0 so the finite difference does not straddle the ReLU's kink.
+        let x = Tensor(shape: [2, 3, 2, 2], data: (0..<24).map { i in (i % 3 == 0 ? -1 : 1) * (0.3 + Float(i) * 0.05) }, requiresGrad: true)
+        let film = Tensor(shape: [2, 6], data: (0..<12).map { i in Float(i % 4) * 0.05 - 0.08 }, requiresGrad: true)
+        assertGradientsMatch([x, film]) { x.filmReLU(film) }
+        let gamma = film.slice(axis: 1, 0..<3).reshaped([2, 3, 1, 1]), beta = film.slice(axis: 1, 3..<6).reshaped([2, 3, 1, 1])
+        XCTAssertEqual(x.filmReLU(film).data, (x * (gamma + 1) + beta).relu().data)
+    }
+
+    func testBatchedMatmul() {
+        let a = randomTensor([3, 2, 4], &rng), b = randomTensor([3, 4, 5], &rng)
+        assertGradientsMatch([a, b]) { a.batchedMatmul(b) }
+        let per = (0..<3).map { i in a.slice(axis: 0, i..<(i + 1)).reshaped([2, 4]).matmul(b.slice(axis: 0, i..<(i + 1)).reshaped([4, 5])) }
+        XCTAssertEqual(a.batchedMatmul(b).data, per.flatMap(\.data))
+    }
+
     func testSameInputTwice() {
         let x = randomTensor([4], &rng)
         assertGradientsMatch([x]) { x * x + x }

@@ -131,14 +131,12 @@ public final class VLANetwork {
         var parts: [Tensor] = [], queryLogits: [Tensor] = []
         for (cam, image) in images.enumerated() {
             var x = image                                                       // (B, C_in, H, W)
-            for (j, c) in a.convChannels.enumerated() {
+            for j in a.convChannels.indices {
                 let k = a.convKernels[j]
                 x = x.conv2d(weight: w("cam\(cam).conv\(j).weight"), bias: w("cam\(cam).conv\(j).bias"),
                              stride: a.convStrides[j], padding: k / 2)          // (B, C, H', W')
                 let film = text.linear(weight: w("cam\(cam).film\(j).weight"), bias: w("cam\(cam).film\(j).bias"))  // (B, 2C)
-                let gamma = film.slice(axis: 1, 0..<c).reshaped([b, c, 1, 1])
-                let beta = film.slice(axis: 1, c..<(2 * c)).reshaped([b, c, 1, 1])
-                x = (x * (gamma + 1) + beta).relu()
+                x = x.filmReLU(film)                                            // relu(x · (1 + γ) + β)
             }
             if a.textKeypoints > 0 {
                 let logits = textQueryLogits(features: x, text: text, camera: cam)   // (B, Q, H', W')
@@ -174,12 +172,9 @@ public final class VLANetwork {
     private func textQueryLogits(features x: Tensor, text: Tensor, camera cam: Int) -> Tensor {
         let b = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], q = config.architecture.textKeypoints
         let queries = text.linear(weight: w("cam\(cam).query.weight"), bias: w("cam\(cam).query.bias"))   // (B, Q·C)
-        var maps: [Tensor] = []
-        for k in 0..<q {
-            let query = queries.slice(axis: 1, (k * c)..<((k + 1) * c)).reshaped([b, c, 1, 1])
-            maps.append((x * query).sum(axis: 1).reshaped([b, 1, h, wd]))
-        }
-        return (q == 1 ? maps[0] : Tensor.concat(maps, axis: 1)) * config.architecture.keypointGain
+        // One (Q, C) · (C, H·W) product per sample: query k's row is queries[k·C ..< (k+1)·C].
+        let maps = queries.reshaped([b, q, c]).batchedMatmul(x.reshaped([b, c, h * wd]))              // (B, Q, H·W)
+        return maps.reshaped([b, q, h, wd]) * config.architecture.keypointGain
     }
 
     private func w(_ name: String) -> Tensor {

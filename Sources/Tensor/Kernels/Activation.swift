@@ -24,5 +24,5 @@ func relu_forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, n: 
 
 /// dx (N) += dout · [x > 0]
 func relu_backward(dx: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, x: UnsafePointer<Float>, n: Int) {
-    for i in 0..<n where x[i] > 0 { dx[i] += dout[i] }
+    for i in 0..<n { dx[i] += x[i] > 0 ? dout[i] : 0 }  // branch-free, so it vectorises
 }

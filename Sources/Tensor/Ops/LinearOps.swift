@@ -79,3 +79,25 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// Batched matrix product. self: (B, M, K), other: (B, K, N) → (B, M, N) (torch.bmm).
+    public func batchedMatmul(_ other: Tensor) -> Tensor {
+        precondition(rank == 3 && other.rank == 3 && shape[0] == other.shape[0] && shape[2] == other.shape[1],
+                     "batchedMatmul: \(shape) · \(other.shape) do not chain as (B, M, K) · (B, K, N)")
+        let nb = shape[0], m = shape[1], k = shape[2], n = other.shape[2]
+        let a = self, b = other
+        let out = Tensor.overwritten(nb * m * n) { o in a.data.rp { ap in b.data.rp { bp in
+            for i in 0..<nb { matmul_forward(o + i * m * n, ap + i * m * k, bp + i * k * n, m: m, k: k, n: n) }
+        } } }
+        return Tensor.result(shape: [nb, m, n], data: out, parents: [a, b]) { out in
+            guard let g = out.grad else { return }
+            Tensor.withGrads([a, b]) { d in g.rp { gp in a.data.rp { ap in b.data.rp { bp in
+                for i in 0..<nb {
+                    matmul_backward(da: d[0].map { $0 + i * m * k }, db: d[1].map { $0 + i * k * n }, dout: gp + i * m * n,
+                                    a: ap + i * m * k, b: bp + i * k * n, m: m, k: k, n: n)
+                }
+            } } } }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+// FiLM conditioning fused with its ReLU (Perez et al.; RT-1's image tokenizer): y = max(0, x · (1 + γ) + β)
+// with γ, β per (batch, channel). As separate ops this was a multiply, an add and a ReLU over every conv
+// activation, each with its own output and gradient buffer; fused it reads x once forward and once backward.
+
+extension Tensor {
+    /// y = relu(x · (1 + γ) + β). self: (B, C, …); film: (B, 2C) holding γ (first C) then β (last C) →
+    /// (B, C, …). Same values as `(x * (γ + 1) + β).relu()` with γ, β reshaped to (B, C, 1, …).
+    public func filmReLU(_ film: Tensor) -> Tensor {
+        precondition(rank >= 2 && film.shape == [shape[0], 2 * shape[1]],
+                     "filmReLU: film \(film.shape) should be [\(shape[0]), \(rank >= 2 ? 2 * shape[1] : 0)] for features \(shape)")
+        let b = shape[0], c = shape[1], hw = count / max(b * c, 1)
+        let x = self
+        let out = Tensor.overwritten(count) { o in x.data.rp { xp in film.data.rp { fp in
+            for i in 0..<b { for k in 0..<c {
+                let scale = fp[i * 2 * c + k] + 1, shift = fp[i * 2 * c + c + k]
+                let row = (i * c + k) * hw, xr = xp + row, orow = o + row
+                for j in 0..<hw { let v = xr[j] * scale + shift; orow[j] = v > 0 ? v : 0 }
+            } }
+        } } }
+        return Tensor.result(shape: shape, data: out, parents: [x, film]) { out in
+            guard let g = out.grad else { return }
+            Tensor.withGrads([x, film]) { d in g.rp { gp in x.data.rp { xp in film.data.rp { fp in out.data.rp { yp in
+                var masked = [Float](unsafeUninitializedCapacity: hw) { _, n in n = hw }
+                masked.wp { mg in
+                    for i in 0..<b { for k in 0..<c {
+                        let row = (i * c + k) * hw, gr = gp + row, yr = yp + row
+                        // The gradient through the ReLU: zero where the output was clipped (y = 0 ⇔ pre-activation ≤ 0).
+                        for j in 0..<hw { mg[j] = yr[j] > 0 ? gr[j] : 0 }
+                        if let dx = d[0] {
+                            let scale = fp[i * 2 * c + k] + 1, dr = dx + row
+                            for j in 0..<hw { dr[j] += mg[j] * scale }
+                        }
+                        if let df = d[1] {
+                            df[i * 2 * c + k] += vdot(mg, xp + row, hw)
+                            df[i * 2 * c + c + k] += vsum(mg, hw)
+                        }
+                    } }
+                }
+            } } } } }
+        }
+    }
+}
