@@ -10,12 +10,16 @@
 // - Inference (text encoder, policy rollout in the console): **1 thread**. OpenBLAS then runs every call on
 //   the calling thread and never wakes its workers, so nothing spins on the other core. Our inference sgemms
 //   are small (M ≤ a few hundred), where a second thread buys little anyway (see BENCHMARKS.md).
-// - Training (`vlaterm train`, benchmarks of training steps): **2 threads** — nothing else runs, we want
-//   both cores; the spinning after each call is harmless there.
+// - Training (`vlaterm train`, benchmarks of training steps): **2 threads**, but as the engine's own split
+//   of the batch (`KernelThreads`: each half of a conv runs im2col, sgemm, col2im, FiLM on its own thread)
+//   with OpenBLAS itself at 1 thread. Measured on the policy's step: OpenBLAS's threads only sped up the
+//   sgemms (under half the step) and left every other loop on one core; splitting the batch runs all of it
+//   on both, and no BLAS worker busy-waits between calls.
 // - `VLATERM_BLAS_THREADS=N` overrides both (e.g. on a many-core workstation), and an explicit
 //   `OPENBLAS_NUM_THREADS` in the environment is respected as the user's choice for inference.
 import COpenBLAS
 import Foundation
+import Synchronization
 
 /// OpenBLAS's current thread count.
 public var blasThreadCount: Int { Int(openblas_get_num_threads()) }
@@ -30,17 +34,22 @@ public enum BLASThreads {
     /// Sets the thread count for inference (1 unless overridden by VLATERM_BLAS_THREADS / OPENBLAS_NUM_THREADS).
     @discardableResult
     public static func configureForInference() -> Int {
-        set(override("VLATERM_BLAS_THREADS") ?? override("OPENBLAS_NUM_THREADS") ?? inferenceDefault)
+        KernelThreads.set(1)
+        return set(override("VLATERM_BLAS_THREADS") ?? override("OPENBLAS_NUM_THREADS") ?? inferenceDefault)
     }
 
-    /// Sets the thread count for training (2 unless overridden by VLATERM_BLAS_THREADS), and asks glibc
-    /// to keep freed activation buffers instead of returning them to the kernel: a training step frees and
-    /// re-allocates the same multi-megabyte buffers every step, and by default each one comes back as fresh
-    /// mmap'd pages that fault in one by one (measured: ~10% of a conv-net step went to page faults+memset).
+    /// Sets up training threads (2 unless overridden by VLATERM_BLAS_THREADS): the engine's kernels split each
+    /// batch over that many threads and OpenBLAS runs 1 thread inside each part. Also asks glibc to keep freed
+    /// activation buffers instead of returning them to the kernel: a training step frees and re-allocates the
+    /// same multi-megabyte buffers every step, and by default each one comes back as fresh mmap'd pages that
+    /// fault in one by one (measured: ~10% of a conv-net step went to page faults+memset). Returns the count.
     @discardableResult
     public static func configureForTraining() -> Int {
         vt_keep_freed_memory(512 << 20, 1 << 30)
-        return set(override("VLATERM_BLAS_THREADS") ?? trainingDefault)
+        let n = max(1, min(64, override("VLATERM_BLAS_THREADS") ?? trainingDefault))
+        KernelThreads.set(n)
+        set(1)
+        return n
     }
 
     /// Sets an explicit count (clamped to 1…64); returns what OpenBLAS reports afterwards.
@@ -54,4 +63,18 @@ public enum BLASThreads {
         guard let s = ProcessInfo.processInfo.environment[name], let n = Int(s), n >= 1 else { return nil }
         return n
     }
+}
+
+/// How many threads the engine's own kernels split a batch over (conv, FiLM). Used only while OpenBLAS runs
+/// 1 thread, so every part's sgemm runs on that part's thread; with more BLAS threads (an explicit
+/// `BLASThreads.set`) the kernels run on the calling thread and leave the parallelism to OpenBLAS.
+/// Results depend on the count (partial sums are added in part order) but are deterministic for a given one.
+public enum KernelThreads {
+    private static let configured = Atomic<Int>(1)
+
+    /// The count in effect: the configured one when OpenBLAS runs 1 thread, else 1.
+    public static var count: Int { blasThreadCount == 1 ? configured.load(ordering: .relaxed) : 1 }
+
+    /// Sets the count (clamped to 1…64); call at start-up of a command, not while ops run.
+    public static func set(_ n: Int) { configured.store(max(1, min(64, n)), ordering: .relaxed) }
 }

@@ -23,7 +23,8 @@ final class ConvGeometryTests: XCTestCase {
 
     func testManyGeometriesMatchDirectConvolution() {
         var rng = TestRNG(seed: 5)
-        for (h, w, k, s, p) in [(5, 5, 3, 1, 1), (7, 4, 3, 3, 2), (6, 6, 5, 2, 2), (4, 9, 1, 2, 0), (3, 3, 3, 1, 2), (8, 5, 4, 3, 1)] {
+        for (h, w, k, s, p) in [(5, 5, 3, 1, 1), (7, 4, 3, 3, 2), (6, 6, 5, 2, 2), (4, 9, 1, 2, 0), (3, 3, 3, 1, 2), (8, 5, 4, 3, 1),
+                                     (5, 23, 3, 2, 1), (4, 21, 5, 2, 2), (3, 19, 3, 1, 1)] {
             let x = randomTensor([2, 2, h, w], &rng), wt = randomTensor([3, 2, k, k], &rng)
             let y = withNoGrad { x.conv2d(weight: wt, stride: s, padding: p) }
             let ref = directConv(x, wt, stride: s, pad: p)
@@ -32,34 +33,71 @@ final class ConvGeometryTests: XCTestCase {
         }
     }
 
-    func testBackwardSameForKeptOrRebuiltColumnsAndAnyChunking() {
+    func testTrainingStepsAreDeterministicWithTwoKernelThreads() {
+        // conv → FiLM+ReLU → spatial softmax → linear, a few Adam steps; twice with the batch split over 2 threads
+        // (bit-identical), and within rounding of the 1-thread run.
+        func train(threads: Int) -> [Float] {
+            let saved = blasThreadCount
+            BLASThreads.set(1); KernelThreads.set(threads)
+            defer { KernelThreads.set(1); BLASThreads.set(saved) }
+            var rng = TestRNG(seed: 9)
+            let img = randomTensor([6, 3, 9, 11], &rng), w = randomTensor([4, 3, 3, 3], &rng), bias = randomTensor([4], &rng)
+            let text = randomTensor([6, 5], &rng), film = randomTensor([8, 5], &rng), head = randomTensor([3, 8], &rng)
+            let target = randomTensor([6, 3], &rng)
+            img.requiresGrad = false; text.requiresGrad = false; target.requiresGrad = false
+            let opt = Adam.adamW([w, bias, film, head], lr: 1e-2)
+            for _ in 0..<4 {
+                opt.zeroGrad()
+                let f = img.conv2d(weight: w, bias: bias, stride: 2, padding: 1).filmReLU(text.linear(weight: film))
+                l1Loss(f.spatialSoftmax().reshaped([6, 8]).linear(weight: head), target).backward()
+                opt.update()
+            }
+            return w.data + bias.data + film.data + head.data
+        }
+        let two = train(threads: 2)
+        XCTAssertEqual(two, train(threads: 2))
+        for (a, e) in zip(two, train(threads: 1)) { XCTAssertEqual(a, e, accuracy: 1e-4) }
+    }
+
+    func testSameResultsForKeptOrRebuiltColumnsAnyChunkingAndThreadSplit() {
         var rng = TestRNG(seed: 6)
         let g = ConvGeometry(c: 2, h: 7, w: 6, kh: 3, kw: 3, stride: 2, padding: 1)
-        let (b, oc) = (3, 4)
-        let x = randomTensor([b, 2, 7, 6], &rng), w = randomTensor([oc, 2, 3, 3], &rng), dout = randomTensor([b, oc, g.oh, g.ow], &rng)
-        // Forward keeping columns, two images per sgemm (so the last chunk is partial).
-        var kept = [Float](repeating: 0, count: b * g.ckk * g.l), out = [Float](repeating: 0, count: b * oc * g.l)
-        var tmp = [Float](repeating: 0, count: oc * g.l * 2)
-        out.wp { o in kept.wp { c in tmp.wp { t in x.data.rp { xp in w.data.rp { wp in
-            conv2d_forward(o, xp, wp, nil, b: b, oc: oc, g, nb: 2, cols: c, tmp: t, keepColumns: true)
-        } } } } }
-        func backward(nb: Int, useSaved: Bool) -> (dw: [Float], dx: [Float]) {
-            var dw = [Float](repeating: 0, count: w.count), dx = [Float](repeating: 0, count: x.count)
-            var cols = [Float](repeating: 0, count: g.ckk * g.l * nb), dcols = cols, dO = [Float](repeating: 0, count: oc * g.l * nb)
-            x.data.rp { xp in w.data.rp { wp in dout.data.rp { dp in kept.rp { kp in
-                cols.wp { cp in dcols.wp { dcp in dO.wp { dop in dw.wp { dwp in dx.wp { dxp in
-                    conv2d_backward(dx: dxp, dweight: dwp, dbias: nil, dout: dp, x: xp, weight: wp, b: b, oc: oc, g, nb: nb,
-                                    cols: cp, dcols: dcp, dO: dop, saved: useSaved ? kp : nil)
-                } } } } }
-            } } } }
-            return (dw, dx)
+        let (b, oc) = (5, 4)
+        let x = randomTensor([b, 2, 7, 6], &rng), w = randomTensor([oc, 2, 3, 3], &rng), bias = randomTensor([oc], &rng)
+        let dout = randomTensor([b, oc, g.oh, g.ow], &rng)
+        func forward(_ plan: ConvPlan, keep: Bool) -> (out: [Float], kept: [Float]) {
+            var kept = [Float](repeating: 0, count: keep ? b * g.ckk * g.l : 0), out = [Float](repeating: 0, count: b * oc * g.l)
+            out.wp { o in kept.wp { c in x.data.rp { xp in w.data.rp { wp in bias.data.rp { bp in
+                conv2d_forward(o, xp, wp, bp, b: b, oc: oc, g, plan: plan, kept: keep ? c : nil)
+            } } } } }
+            return (out, kept)
         }
-        let reference = backward(nb: 2, useSaved: true)
-        XCTAssertTrue(reference.dw.contains { $0 != 0 } && reference.dx.contains { $0 != 0 })
-        for nb in [1, 2, 3] {
-            let r = backward(nb: nb, useSaved: false)
-            for (a, e) in zip(r.dw, reference.dw) { XCTAssertEqual(a, e, accuracy: 1e-5, "dw, nb \(nb)") }
-            for (a, e) in zip(r.dx, reference.dx) { XCTAssertEqual(a, e, accuracy: 1e-5, "dx, nb \(nb)") }
+        func backward(_ plan: ConvPlan, saved: [Float]?) -> (dw: [Float], db: [Float], dx: [Float]) {
+            var dw = [Float](repeating: 0, count: w.count), db = [Float](repeating: 0, count: oc), dx = [Float](repeating: 0, count: x.count)
+            x.data.rp { xp in w.data.rp { wp in dout.data.rp { dp in (saved ?? []).rp { sp in
+                dw.wp { dwp in db.wp { dbp in dx.wp { dxp in
+                    conv2d_backward(dx: dxp, dweight: dwp, dbias: dbp, dout: dp, x: xp, weight: wp, b: b, oc: oc, g, plan: plan,
+                                    saved: saved == nil ? nil : sp)
+                } } }
+            } } } }
+            return (dw, db, dx)
+        }
+        // Reference: one part, two images per sgemm (so the last chunk is partial), columns kept.
+        let refPlan = ConvPlan(parts: 1, nb: 2)
+        let (refOut, kept) = forward(refPlan, keep: true)
+        let reference = backward(refPlan, saved: kept)
+        XCTAssertTrue(reference.dw.contains { $0 != 0 } && reference.dx.contains { $0 != 0 } && reference.db.contains { $0 != 0 })
+        for parts in [1, 2, 3] {
+            for nb in [1, 2, 3] {
+                let plan = ConvPlan(parts: parts, nb: nb), label = "parts \(parts), nb \(nb)"
+                let (out, keptHere) = forward(plan, keep: true)
+                for (a, e) in zip(out, refOut) { XCTAssertEqual(a, e, accuracy: 1e-5, "out, \(label)") }
+                for r in [backward(plan, saved: nil), backward(plan, saved: keptHere)] {
+                    for (a, e) in zip(r.dw, reference.dw) { XCTAssertEqual(a, e, accuracy: 1e-5, "dw, \(label)") }
+                    for (a, e) in zip(r.db, reference.db) { XCTAssertEqual(a, e, accuracy: 1e-5, "db, \(label)") }
+                    for (a, e) in zip(r.dx, reference.dx) { XCTAssertEqual(a, e, accuracy: 1e-5, "dx, \(label)") }
+                }
+            }
         }
     }
 }

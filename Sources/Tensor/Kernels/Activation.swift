@@ -24,5 +24,6 @@ func relu_forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, n: 
 
 /// dx (N) += dout · [x > 0]
 func relu_backward(dx: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, x: UnsafePointer<Float>, n: Int) {
-    for i in 0..<n { dx[i] += x[i] > 0 ? dout[i] : 0 }  // branch-free, so it vectorises
+    // Both loads unconditional, so the select is branch-free and the loop vectorises.
+    for i in 0..<n { let d = dout[i]; dx[i] += x[i] > 0 ? d : 0 }
 }

@@ -25,7 +25,7 @@ extension Tensor {
                     for i in 0..<b { for k in 0..<c {
                         let row = (i * c + k) * hw, gr = gp + row, yr = yp + row
                         // The gradient through the ReLU: zero where the output was clipped (y = 0 ⇔ pre-activation ≤ 0).
-                        for j in 0..<hw { mg[j] = yr[j] > 0 ? gr[j] : 0 }
+                        for j in 0..<hw { let gv = gr[j]; mg[j] = yr[j] > 0 ? gv : 0 }  // unconditional load: vectorises
                         if let dx = d[0] {
                             let scale = fp[i * 2 * c + k] + 1, dr = dx + row
                             for j in 0..<hw { dr[j] += mg[j] * scale }
