@@ -68,12 +68,17 @@ public enum BLASThreads {
 /// How many threads the engine's own kernels split a batch over (conv, FiLM). Used only while OpenBLAS runs
 /// 1 thread, so every part's sgemm runs on that part's thread; with more BLAS threads (an explicit
 /// `BLASThreads.set`) the kernels run on the calling thread and leave the parallelism to OpenBLAS.
-/// Results depend on the count (partial sums are added in part order) but are deterministic for a given one.
+/// Results depend on the count (partial sums are added in part order) but are deterministic for a given one:
+/// which thread runs which part does not matter.
 public enum KernelThreads {
     private static let configured = Atomic<Int>(1)
 
     /// The count in effect: the configured one when OpenBLAS runs 1 thread, else 1.
     public static var count: Int { blasThreadCount == 1 ? configured.load(ordering: .relaxed) : 1 }
+
+    /// How many parts a kernel splits its batch into: 4 per thread when there are several, so a thread the OS
+    /// preempts (a shared machine) holds up only a small part while the others take the rest.
+    static var parts: Int { let n = count; return n == 1 ? 1 : 4 * n }
 
     /// Sets the count (clamped to 1…64); call at start-up of a command, not while ops run.
     public static func set(_ n: Int) { configured.store(max(1, min(64, n)), ordering: .relaxed) }

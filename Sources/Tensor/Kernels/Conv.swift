@@ -1,7 +1,8 @@
 // 2-D convolution as im2col + sgemm (NCHW, PyTorch weight layout (OC, C, KH, KW)).
-// Several images share one sgemm: their column matrices sit side by side in one (C·KH·KW, nb·OH·OW) matrix,
-// so even a layer with few output channels gives OpenBLAS a wide product. The batch is split over the
-// kernel threads (KernelThreads); each part walks its images in chunks of `nb`, with its own scratch.
+// Several images can share one sgemm: their column matrices sit side by side in one (C·KH·KW, nb·OH·OW)
+// matrix, so small images still give OpenBLAS a wide product; large ones run one image per sgemm (the chunk
+// stays in cache, and the product lands directly in the output). The batch is split over the kernel
+// threads (KernelThreads); each part walks its images in chunks of `nb`, with its own scratch.
 
 struct ConvGeometry: Equatable {
     let c: Int, h: Int, w: Int, kh: Int, kw: Int, stride: Int, padding: Int
@@ -128,6 +129,13 @@ func conv2d_forward(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float
         let n = cnt * l, mine = scratch[part]
         let c = kept.map { $0 + start * ckk * l } ?? mine, tmp = kept == nil ? mine + ckk * plan.nb * l : mine
         for j in 0..<cnt { im2col(c + j * l, ldc: n, x + (start + j) * chw, g) }
+        if cnt == 1 {
+            // One image: its (OC, L) output is the product's layout, so the sgemm writes it in place onto the bias.
+            let o = out + start * oc * l
+            if let bias { for k in 0..<oc { let row = o + k * l, bk = bias[k]; for i in 0..<l { row[i] = bk } } }
+            sgemm(m: oc, n: l, k: ckk, a: weight, lda: ckk, b: c, ldb: l, beta: bias == nil ? 0 : 1, c: o, ldc: l)
+            return
+        }
         // tmp (OC, cnt·L) = weight (OC, CKK) · c (CKK, cnt·L)
         sgemm(m: oc, n: n, k: ckk, a: weight, lda: ckk, b: c, ldb: n, c: tmp, ldc: n)
         for j in 0..<cnt {
@@ -155,9 +163,10 @@ func conv2d_backward(dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePoi
     defer { scratch.free() }
     for p in 0..<plan.parts { (scratch[p] + dwAt).update(repeating: 0, count: oc * ckk + oc) }
     plan.forEachChunk(batch: b) { part, start, cnt in
-        let n = cnt * l, mine = scratch[part], dO = mine
-        // dO (OC, cnt·L) ← dout images [start, start+cnt) (cnt, OC, L)
-        for j in 0..<cnt { for k in 0..<oc { (dO + k * n + j * l).update(from: dout + ((start + j) * oc + k) * l, count: l) } }
+        let n = cnt * l, mine = scratch[part]
+        // dO (OC, cnt·L) ← dout images [start, start+cnt) (cnt, OC, L); one image's dout already has that layout.
+        let dO = cnt == 1 ? dout + start * oc * l : UnsafePointer(mine)
+        if cnt > 1 { for j in 0..<cnt { for k in 0..<oc { (mine + k * n + j * l).update(from: dout + ((start + j) * oc + k) * l, count: l) } } }
         if dbias != nil { let db = mine + dbAt; for k in 0..<oc { db[k] += vsum(dO + k * n, n) } }
         if dweight != nil {
             let c: UnsafePointer<Float>

@@ -10,19 +10,22 @@ extension Tensor {
                      "filmReLU: film \(film.shape) should be [\(shape[0]), \(rank >= 2 ? 2 * shape[1] : 0)] for features \(shape)")
         let b = shape[0], c = shape[1], hw = count / max(b * c, 1)
         let x = self
+        let parts = KernelThreads.parts
         let out = Tensor.overwritten(count) { o in x.data.rp { xp in film.data.rp { fp in
-            for i in 0..<b { for k in 0..<c {
+            parallelParts(b, parts: parts) { _, samples in for i in samples { for k in 0..<c {
                 let scale = fp[i * 2 * c + k] + 1, shift = fp[i * 2 * c + c + k]
                 let row = (i * c + k) * hw, xr = xp + row, orow = o + row
                 for j in 0..<hw { let v = xr[j] * scale + shift; orow[j] = v > 0 ? v : 0 }
-            } }
+            } } }
         } } }
         return Tensor.result(shape: shape, data: out, parents: [x, film]) { out in
             guard let g = out.grad else { return }
             Tensor.withGrads([x, film]) { d in g.rp { gp in x.data.rp { xp in film.data.rp { fp in out.data.rp { yp in
-                var masked = [Float](unsafeUninitializedCapacity: hw) { _, n in n = hw }
-                masked.wp { mg in
-                    for i in 0..<b { for k in 0..<c {
+                // Samples split over the kernel threads: each writes only its own rows of dx and dfilm.
+                parallelParts(b, parts: parts) { _, samples in
+                    let mg = UnsafeMutablePointer<Float>.allocate(capacity: max(hw, 1))
+                    defer { mg.deallocate() }
+                    for i in samples { for k in 0..<c {
                         let row = (i * c + k) * hw, gr = gp + row, yr = yp + row
                         // The gradient through the ReLU: zero where the output was clipped (y = 0 ⇔ pre-activation ≤ 0).
                         for j in 0..<hw { let gv = gr[j]; mg[j] = yr[j] > 0 ? gv : 0 }  // unconditional load: vectorises

@@ -54,7 +54,7 @@ extension Tensor {
         let wantsGrad = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
         // Chunks of ≤ 128 K floats (512 KB) of columns: im2col's output is still in cache when the sgemm packs
         // it. Measured on the policy's step (1 thread): 4 M floats per chunk 92 ms, 1 M 89 ms, 256 K 85 ms, 64 K 84 ms.
-        let plan = ConvPlan(batch: b, g, parts: KernelThreads.count, budget: 128 << 10)
+        let plan = ConvPlan(batch: b, g, parts: KernelThreads.parts, budget: 128 << 10)
         // Keep every image's column matrix for backward when training and it is not too big (≤ 64 MB);
         // otherwise backward rebuilds them per chunk.
         var kept = wantsGrad && b * g.ckk * g.l <= 16 << 20 ? scratchFloats(b * g.ckk * g.l) : []

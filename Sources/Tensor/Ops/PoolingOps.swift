@@ -37,26 +37,30 @@ extension Tensor {
         let ys = (0..<h).map { h > 1 ? -1 + 2 * Float($0) / Float(h - 1) : 0 }
         var prob = [Float](repeating: 0, count: count)
         let x = self
-        let out = Tensor.filled(bc * 2) { o in prob.wp { pp in x.data.rp { xp in
-            softmax_forward(out: pp, x: xp, n: bc, c: hw)
-            for p in 0..<bc {
-                var ex: Float = 0, ey: Float = 0
-                for i in 0..<h { for j in 0..<w { let v = pp[p * hw + i * w + j]; ex += v * xs[j]; ey += v * ys[i] } }
-                o[2 * p] = ex; o[2 * p + 1] = ey
+        // Maps are independent: split over the kernel threads (each writes its own rows of prob and out).
+        let parts = KernelThreads.parts
+        let out = Tensor.filled(bc * 2) { o in prob.wp { pp in x.data.rp { xp in xs.rp { xsp in
+            parallelParts(bc, parts: parts) { _, maps in
+                softmax_forward(out: pp + maps.lowerBound * hw, x: xp + maps.lowerBound * hw, n: maps.count, c: hw)
+                for p in maps {
+                    var ex: Float = 0, ey: Float = 0
+                    for i in 0..<h { for j in 0..<w { let v = pp[p * hw + i * w + j]; ex += v * xsp[j]; ey += v * ys[i] } }
+                    o[2 * p] = ex; o[2 * p + 1] = ey
+                }
             }
-        } } }
+        } } } }
         return Tensor.result(shape: [shape[0], shape[1], 2], data: out, parents: [x]) { out in
             guard let g = out.grad else { return }
             // d logit_ij = p_ij · (gx · (x_j − E[x]) + gy · (y_i − E[y]))
-            x.gradPointer { dx in g.rp { gp in prob.rp { pp in out.data.rp { op in
-                for p in 0..<bc {
+            x.gradPointer { dx in g.rp { gp in prob.rp { pp in out.data.rp { op in xs.rp { xsp in parallelParts(bc, parts: parts) { _, maps in
+                for p in maps {
                     let gx = gp[2 * p], gy = gp[2 * p + 1], ex = op[2 * p], ey = op[2 * p + 1]
                     for i in 0..<h { for j in 0..<w {
                         let k = p * hw + i * w + j
-                        dx[k] += pp[k] * (gx * (xs[j] - ex) + gy * (ys[i] - ey))
+                        dx[k] += pp[k] * (gx * (xsp[j] - ex) + gy * (ys[i] - ey))
                     } }
                 }
-            } } } }
+            } } } } } }
         }
     }
 

@@ -31,7 +31,10 @@ struct BenchPolicyCommand: ParsableCommand {
         var parameters: Int, batch: Int, chunk: Int
         var forward_chunk_ms: Double, forward_threads: Int
         var train_step_ms: Double, train_threads: Int
-        var torch_forward_chunk_ms: Double?, torch_train_step_ms: Double?
+        /// CPU time of all the process's threads per step (median): on a shared machine wall time also counts
+        /// waiting for a core, this does not.
+        var train_step_cpu_ms: Double
+        var torch_forward_chunk_ms: Double?, torch_train_step_ms: Double?, torch_train_step_cpu_ms: Double?
         var ratio_forward: Double?, ratio_train_step: Double?
     }
 
@@ -66,32 +69,33 @@ struct BenchPolicyCommand: ParsableCommand {
         let auxWidth = 3 * config.architecture.auxiliaryPoints
         let auxTarget = Tensor(shape: [batch, max(auxWidth, 1)], data: (0..<(batch * max(auxWidth, 1))).map { _ in Float.random(in: -1...1, using: &rng) })
         let opt = Adam.adamW(net.orderedParameters.map(\.1), lr: 1e-3, weightDecay: 1e-4)
-        var train: [Double] = []
+        var train: [Double] = [], trainCPU: [Double] = []
         for i in 0..<(steps + 2) {
-            let t0 = clock.now()
+            let t0 = clock.now(), c0 = BenchTiming.processCPUms()
             opt.zeroGrad()
             let (actions, aux) = net.forwardWithAuxiliary(images: images, proprio: proprio, text: text)
             var loss = l1Loss(actions, target)
             if let aux { loss = loss + l1Loss(aux, auxTarget) }   // the twin trains its auxiliary head too
             loss.backward()
             opt.update()
-            if i >= 2 { train.append((clock.now() - t0) * 1000) }
+            if i >= 2 { train.append((clock.now() - t0) * 1000); trainCPU.append(BenchTiming.processCPUms() - c0) }
         }
         var report = Report(parameters: net.parameterCount, batch: batch, chunk: config.chunkSize,
                             forward_chunk_ms: median(fwd), forward_threads: fwdThreads,
-                            train_step_ms: median(train), train_threads: trainThreads)
+                            train_step_ms: median(train), train_threads: trainThreads, train_step_cpu_ms: median(trainCPU))
         if let python {
             let twin = try runTwin(python)
             report.torch_forward_chunk_ms = twin["forward_chunk_ms"]
             report.torch_train_step_ms = twin["train_step_ms"]
+            report.torch_train_step_cpu_ms = twin["train_step_cpu_ms"]
             report.ratio_forward = twin["forward_chunk_ms"].map { report.forward_chunk_ms / $0 }
             report.ratio_train_step = twin["train_step_ms"].map { report.train_step_ms / $0 }
         }
-        note(String(format: "policy forward per chunk: %.2f ms median (%d thread)   training step (batch %d): %.1f ms median (%d threads)",
-                    report.forward_chunk_ms, fwdThreads, batch, report.train_step_ms, trainThreads))
+        note(String(format: "policy forward per chunk: %.2f ms median (%d thread)   training step (batch %d): %.1f ms median, %.1f ms CPU (%d threads)",
+                    report.forward_chunk_ms, fwdThreads, batch, report.train_step_ms, report.train_step_cpu_ms, trainThreads))
         if let f = report.torch_forward_chunk_ms, let t = report.torch_train_step_ms {
-            note(String(format: "PyTorch twin: forward %.2f ms (ratio %.2f)   training step %.1f ms (ratio %.2f)",
-                        f, report.ratio_forward ?? 0, t, report.ratio_train_step ?? 0))
+            note(String(format: "PyTorch twin: forward %.2f ms (ratio %.2f)   training step %.1f ms, %.1f ms CPU (ratio %.2f)",
+                        f, report.ratio_forward ?? 0, t, report.torch_train_step_cpu_ms ?? 0, report.ratio_train_step ?? 0))
         }
         if json { try printJSON(report) }
     }
@@ -123,6 +127,7 @@ struct BenchPolicyCommand: ParsableCommand {
         var out: [String: Double] = [:]
         out["forward_chunk_ms"] = one["forward_chunk_ms"] as? Double
         out["train_step_ms"] = two["train_step_ms"] as? Double
+        out["train_step_cpu_ms"] = two["train_step_cpu_ms"] as? Double
         return out
     }
 
