@@ -36,6 +36,13 @@ public struct ScriptedExpert {
 
     public init() {}
 
+    /// An expert taking over mid-episode from whatever state a policy (or a human) left: with the target in the
+    /// hand it carries on from the lift; otherwise it starts a fresh approach (which first rises straight up when
+    /// the hand is low beside the object, so the open fingers do not sweep it away).
+    public init(resumingFrom sim: TabletopSim) {
+        phase = sim.isTargetGrasped() ? .lift : .approach
+    }
+
     public mutating func action(for sim: TabletopSim) -> Action {
         phaseTicks += 1
         let ee = sim.state().endEffector
@@ -56,7 +63,12 @@ public struct ScriptedExpert {
             let yaw = graspYaw ?? graspYawFor(target: target, shape: spec.shape, current: sim.commandedYaw,
                                               quarterTurns: attempts - 1)
             graspYaw = yaw
-            let goal = SIMD3(o.x, o.y, hoverHeight)
+            var goal = SIMD3(o.x, o.y, hoverHeight)
+            // Low and off to the side (a retry, or a take-over from a policy): straight up first.
+            if ee.position.z < hoverHeight - 0.03, horizontal(goal - ee.position) > 0.012 {
+                goal = SIMD3(ee.position.x, ee.position.y, hoverHeight)
+                return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
+            }
             if horizontal(goal - ee.position) < 0.006, abs(goal.z - ee.position.z) < 0.02,
                abs(angle(yaw - ee.yaw)) < 0.04 {
                 enter(.descend)

@@ -14,10 +14,15 @@ public struct DemoEpisode: Sendable {
     public var proprio: [[Float]]
     /// T rows of `Action.vector`.
     public var actions: [[Float]]
+    /// Per step, whether its action is one to imitate; nil = every step (a demonstration). In an episode where a
+    /// policy drove and a human or the scripted expert corrected it, only the corrections are (HG-DAgger): the
+    /// policy's own steps led it into the mistake.
+    public var labeled: [Bool]?
     public var length: Int { actions.count }
 
-    public init(instruction: String, images: [String: [UInt8]], proprio: [[Float]], actions: [[Float]]) {
+    public init(instruction: String, images: [String: [UInt8]], proprio: [[Float]], actions: [[Float]], labeled: [Bool]? = nil) {
         self.instruction = instruction; self.images = images; self.proprio = proprio; self.actions = actions
+        self.labeled = labeled
     }
 }
 
@@ -51,9 +56,16 @@ public final class DemoDataset {
         }
     }
 
-    public init(cameras: [String], width: Int, height: Int, proprioDimension: Int = 5, actionDimension: Int = 5) {
+    /// Steps a training sample's action chunk spans (the model's K): a step of a partly labelled episode is a sample
+    /// only when every action of its chunk is labelled (or the episode ends first), so a target never mixes the
+    /// corrector's actions with the policy's.
+    public let labelWindow: Int
+
+    public init(cameras: [String], width: Int, height: Int, proprioDimension: Int = 5, actionDimension: Int = 5,
+                labelWindow: Int = 1) {
         self.cameras = cameras; self.width = width; self.height = height
         self.proprioDimension = proprioDimension; self.actionDimension = actionDimension
+        self.labelWindow = max(1, labelWindow)
     }
 
     /// Adds an episode after checking every array agrees with the dataset's shapes (data may come from files).
@@ -62,6 +74,9 @@ public final class DemoDataset {
         guard t > 0 else { throw DatasetError("episode \"\(e.instruction)\" has no steps") }
         guard e.proprio.count == t, e.proprio.allSatisfy({ $0.count == proprioDimension }) else {
             throw DatasetError("episode \"\(e.instruction)\": proprioception rows must be \(t) × \(proprioDimension)")
+        }
+        guard e.labeled == nil || e.labeled!.count == t else {
+            throw DatasetError("episode \"\(e.instruction)\": \(e.labeled!.count) labels for \(t) steps")
         }
         guard e.actions.allSatisfy({ $0.count == actionDimension && $0.allSatisfy(\.isFinite) }) else {
             throw DatasetError("episode \"\(e.instruction)\": actions must be finite rows of \(actionDimension)")
@@ -77,7 +92,11 @@ public final class DemoDataset {
         let aux = AuxiliaryPoints.targets(proprio: e.proprio, actions: e.actions)
         auxiliary.append(aux?.points)
         graspVisibleUntil.append(aux?.graspVisibleUntil ?? -1)
-        for s in 0..<t { samples.append((index, s)) }
+        if let labeled = e.labeled {
+            for s in 0..<t where labeled[s..<min(s + labelWindow, t)].allSatisfy({ $0 }) { samples.append((index, s)) }
+        } else {
+            for s in 0..<t { samples.append((index, s)) }
+        }
     }
 
     public var instructions: Set<String> { Set(episodes.map(\.instruction)) }

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Episodes
 import Foundation
+import Policy
 import RobotKit
 import Simulator
 
@@ -11,12 +12,19 @@ protocol DemonstrationSource {
     var cameras: [CameraSpec] { get }
     /// Starts episode `index` from `seed` and returns its instruction.
     mutating func reset(seed: UInt64) throws -> String
-    /// The current observation, the action the expert sends for it (after the robot's own limits), and
-    /// whether the expert considers the task finished.
-    mutating func step(time: Double) throws -> (Observation, Action, done: Bool)
+    /// The current observation, the action sent for it (after the robot's own limits), whether that was a
+    /// correction of a policy (an intervention), and whether the episode is finished.
+    mutating func step(time: Double) throws -> DemonstrationStep
     func succeeded() -> Bool
     /// Extra facts for the episode's Metadata (task family, target …).
     var facts: [String: String] { get }
+}
+
+struct DemonstrationStep {
+    var observation: Observation
+    var action: Action
+    var intervention = false
+    var done: Bool
 }
 
 /// Moving gradients and a smooth arm path: exercises the recording data path without the simulator.
@@ -35,9 +43,10 @@ struct SyntheticDemonstrations: DemonstrationSource {
         rng = SeededGenerator(seed: seed); step = 0
         return Self.tasks[Int(rng.next() % UInt64(Self.tasks.count))]
     }
-    mutating func step(time: Double) throws -> (Observation, Action, done: Bool) {
+    mutating func step(time: Double) throws -> DemonstrationStep {
         defer { step += 1 }
-        return (source.observation(step: step, time: time), source.action(step: step), step + 1 >= length)
+        return DemonstrationStep(observation: source.observation(step: step, time: time), action: source.action(step: step),
+                                 done: step + 1 >= length)
     }
     func succeeded() -> Bool { true }
 }
@@ -53,10 +62,22 @@ struct RecordCommand: ParsableCommand {
         Examples:
           vlaterm record --sim --expert --episodes 20 --session pick-place --seed 1
           vlaterm record --sim --expert --episodes 400 --noise 0.3 --session demos --seed 100000   # training data
+
+        With --sim --corrections MODEL the built-in policy MODEL drives and the scripted expert watches: when the
+        policy is about to close the fingers on nothing, let go outside the container, go down beside the object,
+        press on something, stall or dawdle, the expert takes over for at least --correction-ticks ticks. Those steps
+        are recorded as interventions (like a human's takeover in the console), and `vlaterm train` learns from the
+        interventions of such episodes only — recoveries from the policy's own mistakes (HG-DAgger):
+          vlaterm record --sim --corrections models/default.safetensors --episodes 300 --session fixes --seed 200000
+          vlaterm train --session demos --session fixes --init-from models/default.safetensors --out models/next.safetensors
         """)
 
     @Flag(help: "Record the MuJoCo tabletop simulator.") var sim = false
     @Flag(help: "Drive it with the scripted expert.") var expert = false
+    @Option(help: "Let this built-in model drive the simulator while the scripted expert corrects it (see below).")
+    var corrections: String?
+    @Option(help: "With --corrections: ticks the expert keeps control after taking over, at least.") var correctionTicks = 30
+    @Option(help: "With --corrections: chunk execution, replan:N or ensemble:M.") var execution = "replan:4"
     @Flag(help: "Record synthetic frames and states instead of the simulator (benchmarks, crash tests).") var synthetic = false
     @Option(help: "Number of episodes to record.") var episodes = 1
     @Option(help: "Session name (folder under --root); appended to when it exists.") var session: String
@@ -77,20 +98,31 @@ struct RecordCommand: ParsableCommand {
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
         guard fps > 0 && fps <= 1000 else { throw ValidationError("--fps must be in (0, 1000]") }
         guard noise.isFinite, (0...2).contains(noise) else { throw ValidationError("--noise must be in 0...2 (fraction of the per-tick limit)") }
-        guard synthetic || (sim && expert) else {
-            throw ValidationError("choose a source: --sim --expert (scripted expert on the simulator) or --synthetic")
+        guard synthetic || (sim && (expert || corrections != nil)) else {
+            throw ValidationError("choose a source: --sim --expert (scripted expert on the simulator), --sim --corrections MODEL or --synthetic")
         }
+        guard corrections == nil || !(synthetic || expert) else {
+            throw ValidationError("--corrections MODEL records the policy with the expert correcting it; leave out --expert and --synthetic")
+        }
+        guard (10...200).contains(correctionTicks) else { throw ValidationError("--correction-ticks must be in 10...200") }
+        guard ChunkExecutor.parse(execution) != nil else { throw ValidationError("--execution: use replan:N (N ≥ 1) or ensemble:M (M ≥ 0)") }
     }
 
     struct Summary: Codable {
         var session: String, directory: String, episodes: [SessionEpisode], steps: Int, dropped: Int
         var successRate: Double, seconds: Double, bytes: UInt64, writerCPUSeconds: Double
+        /// Steps recorded as interventions, and why the expert took over (with --corrections).
+        var interventionSteps: Int, corrections: [String: Int]?
     }
 
     func makeSource() throws -> any DemonstrationSource {
         let parts = size.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, (1...4096).contains(parts[0]), (1...4096).contains(parts[1]) else {
             throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 96x72")
+        }
+        if let corrections {
+            return try PolicyWithExpertCorrections(modelPath: corrections, fps: fps, width: parts[0], height: parts[1], maxSteps: maxSteps,
+                                                   execution: ChunkExecutor.parse(execution)!, minimumCorrection: correctionTicks)
         }
         if synthetic {
             return SyntheticDemonstrations(source: SyntheticSource(cameras: SyntheticSource.cameras(width: parts[0], height: parts[1]), fps: fps),
@@ -108,15 +140,19 @@ struct RecordCommand: ParsableCommand {
         let recorder = SessionRecorder(session: store, capacity: 256)
         let started = Date()
         var finished: [SessionEpisode] = []
+        var interventions = 0
         for k in 0..<episodes {
             let epSeed = seed &+ UInt64(k)
             let instruction = try source.reset(seed: epSeed)
-            recorder.startEpisode(instruction: instruction, seed: epSeed,
-                                  facts: source.facts.merging(["source": synthetic ? "synthetic" : "scripted-expert"]) { $1 })
-            var steps = 0
+            let kind = synthetic ? "synthetic" : corrections == nil ? "scripted-expert" : "policy-with-expert-corrections"
+            recorder.startEpisode(instruction: instruction, seed: epSeed, facts: source.facts.merging(["source": kind]) { $1 })
+            var steps = 0, episodeInterventions = 0
             while steps < maxSteps {
-                let (obs, action, done) = try source.step(time: Double(steps) / fps)
-                recorder.record(obs, action: action, source: .autonomy, intervention: false, waitIfFull: true)
+                let step = try source.step(time: Double(steps) / fps)
+                // A correction is recorded the way the console records a human's takeover.
+                recorder.record(step.observation, action: step.action, source: step.intervention ? .teleop : .autonomy,
+                                intervention: step.intervention, waitIfFull: true)
+                episodeInterventions += step.intervention ? 1 : 0
                 steps += 1
                 if let stop = stopMidEpisode, k == episodes - 1, steps == stop {
                     recorder.drain()
@@ -124,13 +160,19 @@ struct RecordCommand: ParsableCommand {
                     while readLine() != nil {}
                     throw ExitStatus.jobFailed
                 }
-                if done { break }
+                if step.done { break }
             }
+            interventions += episodeInterventions
             let ok = source.succeeded()
-            recorder.finishEpisode(outcome: ok ? .success : .failure, note: ok ? "" : "expert did not finish in \(steps) steps")
+            // Facts are taken at the start; the corrections of this episode go in its note.
+            let corrected = (source as? PolicyWithExpertCorrections).map { c in
+                c.episodeReasons.isEmpty ? ", no corrections" : ", \(episodeInterventions) corrected steps (\(c.episodeReasons.map(\.rawValue).joined(separator: ", ")))"
+            } ?? ""
+            recorder.finishEpisode(outcome: ok ? .success : .failure,
+                                   note: (ok ? "" : "not finished in \(steps) steps") + (corrected.isEmpty ? "" : String(corrected.dropFirst(2))))
             recorder.drain()
             if let e = recorder.manifest.episodes.last { finished.append(e) }
-            note("episode \(k + 1)/\(episodes): \"\(instruction)\" \(ok ? "success" : "failure"), \(steps) steps")
+            note("episode \(k + 1)/\(episodes): \"\(instruction)\" \(ok ? "success" : "failure"), \(steps) steps\(corrected)")
         }
         recorder.close()
         let st = recorder.currentStats
@@ -138,7 +180,10 @@ struct RecordCommand: ParsableCommand {
         let summary = Summary(session: session, directory: store.directory, episodes: finished, steps: st.stepsWritten,
                               dropped: st.stepsDropped,
                               successRate: Double(finished.filter { $0.outcome == .success }.count) / Double(max(1, finished.count)),
-                              seconds: Date().timeIntervalSince(started), bytes: st.bytesWritten, writerCPUSeconds: st.writerCPUSeconds)
+                              seconds: Date().timeIntervalSince(started), bytes: st.bytesWritten, writerCPUSeconds: st.writerCPUSeconds,
+                              interventionSteps: interventions,
+                              corrections: (source as? PolicyWithExpertCorrections).map { c in
+                                  Dictionary(uniqueKeysWithValues: c.reasons.map { ($0.key.rawValue, $0.value) }) })
         if json { try printJSON(summary) }
         note("recorded \(finished.count) episode(s), \(st.stepsWritten) steps into \(store.directory)")
     }
@@ -176,13 +221,13 @@ final class SimExpertDemonstrations: DemonstrationSource {
         return sim.episode.instruction
     }
 
-    func step(time: Double) throws -> (Observation, Action, done: Bool) {
+    func step(time: Double) throws -> DemonstrationStep {
         let obs = try sim.observe(time: time)
         // Record what the robot actually executes: the expert's command (plus DART noise) after the robot's limits.
         let action = sim.limits.clamp(TrainData.dartPerturbed(expert.action(for: sim), noise: noise, limits: sim.limits, rng: &rng))
         try sim.send(action)
         if expert.isDone { settleTicks += 1 }
-        return (obs, action, sim.isSuccess() || settleTicks > 20)
+        return DemonstrationStep(observation: obs, action: action, done: sim.isSuccess() || settleTicks > 20)
     }
 
     func succeeded() -> Bool { sim.isSuccess() }

@@ -25,6 +25,8 @@ struct TrainCommand: ParsableCommand {
         Examples (the shipped model's recipe; models/README.md):
           vlaterm record --sim --expert --episodes 600 --noise 0.3 --session demos --seed 100000
           vlaterm train --session demos --out models/mine.safetensors --steps 11000 --f16
+          vlaterm record --sim --corrections models/default.safetensors --episodes 300 --session fixes   # see `record --help`
+          vlaterm train --session demos --session fixes --init-from models/default.safetensors --out models/next.safetensors
           vlaterm train --sim-expert-episodes 300 --out models/default.safetensors --f16   # stopgap: no session needed
         """)
 
@@ -44,6 +46,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Weight of the image-cell cross-entropy for cameras with a calibration (inside the auxiliary loss).")
     var imagePointWeight: Float = 1
     @Option(help: "Resume from a checkpoint written by --checkpoint-every.") var resume: String?
+    @Option(help: ArgumentHelp("Start from this model's weights (fine-tuning), e.g. on sessions of corrections.",
+                               discussion: "Its architecture, cameras, chunk size and normalisation statistics are kept; the architecture options are ignored."))
+    var initFrom: String?
     @Option(help: "Write OUT.ckpt every N steps (0 = never).") var checkpointEvery = 500
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
     @Option(help: "Only convert: write the weights of this checkpoint (e.g. OUT.ckpt of a stopped run) to --out, no training.")
@@ -99,13 +104,20 @@ struct TrainCommand: ParsableCommand {
         }
         let threads = BLASThreads.configureForTraining()
         let t0 = Date()
-        let config0 = VLAConfig(architecture: try arch.architecture(), cameras: try arch.cameraNames, chunkSize: chunkSize)
-        let dataset = DemoDataset(cameras: config0.cameras, width: config0.imageWidth, height: config0.imageHeight)
+        var initial: VLANetwork?
+        if let initFrom {
+            do { initial = try VLAModelFile.load(url: URL(fileURLWithPath: initFrom)) } catch {
+                note("vlaterm train: --init-from \(initFrom): \(error)"); throw ExitStatus.badInput
+            }
+        }
+        let config0 = try initial?.config ?? VLAConfig(architecture: try arch.architecture(), cameras: try arch.cameraNames, chunkSize: chunkSize)
+        let dataset = DemoDataset(cameras: config0.cameras, width: config0.imageWidth, height: config0.imageHeight,
+                                  labelWindow: config0.chunkSize)
         var sources: [String] = []
         do {
             if !sessions.isEmpty {
                 let n = try TrainData.loadSessions(sessions, root: root, into: dataset) { status($0) }
-                sources += sessions.map { "session:\($0)" }
+                sources += sessions.map { "session:\($0)" } + (initFrom.map { ["init:\($0)"] } ?? [])
                 note("\rloaded \(n) successful episodes from \(sessions.count) session(s)" + String(repeating: " ", count: 30))
             }
             if simExpertEpisodes > 0 {
@@ -127,10 +139,13 @@ struct TrainCommand: ParsableCommand {
         var embeddings: [String: [Float]] = [:]
         for text in dataset.instructions.sorted() { embeddings[text] = encoder.embed(text).vector }
 
-        let (pn, an) = dataset.fitNormalizers()
         var config = config0
-        config.proprioNormalizer = pn; config.actionNormalizer = an
-        let network = VLANetwork(config: config, seed: seed)
+        config.evaluation = [:]   // a fine-tuned model has not been evaluated yet
+        if initial == nil {
+            let (pn, an) = dataset.fitNormalizers()
+            config.proprioNormalizer = pn; config.actionNormalizer = an
+        }
+        let network = initial ?? VLANetwork(config: config, seed: seed)
         var options = TrainOptions(steps: steps, batch: batch, learningRate: lr, seed: seed, shift: shift, auxiliaryWeight: auxWeight)
         options.imagePointWeight = imagePointWeight
         let trainer = try Trainer(network: network, dataset: dataset, embeddings: embeddings, options: options)

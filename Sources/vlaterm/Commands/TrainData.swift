@@ -43,12 +43,21 @@ enum TrainData {
                 try dataset.append(DemoEpisode(
                     instruction: instruction, images: images,
                     proprio: ep.steps.map { Array($0.state.proprioception.prefix(dataset.proprioDimension)).map(Float.init) },
-                    actions: ep.steps.map { $0.action.vector.map(Float.init) }))
+                    actions: ep.steps.map { $0.action.vector.map(Float.init) }, labeled: teachingSteps(ep)))
                 added += 1
                 progress("session \(name): \(i + 1)/\(usable.count) episodes")
             }
         }
         return added
+    }
+
+    /// Which steps to imitate. Where a policy drove and was corrected (a console takeover, or `record --corrections`),
+    /// only the human's or expert's commands: the policy's own steps are what needed correcting. Otherwise (expert
+    /// or teleop demonstrations, or an autonomous run nobody had to correct) every step.
+    static func teachingSteps(_ ep: RecordedEpisode) -> [Bool]? {
+        let corrected = ep.facts["source"] == "policy-with-expert-corrections" || ep.steps.contains(where: \.intervention)
+        guard corrected else { return nil }
+        return ep.steps.map { $0.intervention || $0.source == .teleop }
     }
 
     /// Runs the scripted expert for `episodes` seeds starting at `seed` and keeps the successful ones.

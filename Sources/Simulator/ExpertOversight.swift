@@ -1,0 +1,74 @@
+// The scripted expert as a supervisor of a learned policy (HG-DAgger, Kelly et al. 2019): the policy drives,
+// and the expert — who sees the simulator's privileged state — takes over the moment the policy is about to
+// do something a careful human would stop: close the fingers where there is nothing to grasp, let go of the
+// object outside the container, go down beside the object, press on something, stall, or dawdle. Its
+// corrections are recorded as intervention steps, the data the policy lacks: how to recover from its own
+// mistakes, in the states it actually reaches.
+import RobotKit
+
+public struct ExpertOversight: Sendable {
+    /// Why the expert took over (recorded in the episode's log and counted in summaries).
+    public enum Reason: String, Sendable, CaseIterable {
+        case closeAwayFromObject = "close-away-from-object"
+        case openOutsideContainer = "open-outside-container"
+        case descendBesideObject = "descend-beside-object"
+        case contactForce = "contact-force"
+        case noProgress = "no-progress"
+        case tooSlow = "too-slow"
+    }
+
+    /// Horizontal distance (m) between hand and object beyond which closing the fingers cannot catch it; the
+    /// expert itself closes within 0.8 cm.
+    public var graspTolerance = 0.012
+    /// Height (m) above the object's grasp height beyond which closing catches nothing.
+    public var graspHeightTolerance = 0.02
+    /// Below this height (m), the hand should only be moving down when it is over the object.
+    public var lowHeight = 0.09
+    /// Horizontal distance (m) from the object beyond which moving down while low is a mistake.
+    public var descendTolerance = 0.025
+    /// Letting go is fine only with the object within this horizontal distance (m) of the place goal.
+    public var placeTolerance = 0.04
+    /// Contact force (N) at which the expert steps in, below the supervisor's 40 N hold.
+    public var contactLimit = 25.0
+    /// The policy must move the hand this far (m) or change the gripper within `stallTicks`.
+    public var stallDistance = 0.015
+    public var stallTicks = 40
+    /// Ticks the policy may drive without finishing before the expert takes over.
+    public var patienceTicks = 160
+
+    private var recent: [SIMD3<Double>] = []
+    private var recentGripper: [Double] = []
+    private var policyTicks = 0
+
+    public init() {}
+
+    /// Forget the policy's recent motion (after a take-over or at an episode start).
+    public mutating func reset() { recent = []; recentGripper = []; policyTicks = 0 }
+
+    /// Whether the expert should take over instead of executing `proposed` (the policy's action, after the robot's
+    /// limits) in the simulator's current state. Call once per policy-driven tick.
+    public mutating func check(_ sim: TabletopSim, proposed: Action) -> Reason? {
+        let ee = sim.state().endEffector.position
+        policyTicks += 1
+        recent.append(ee); recentGripper.append(proposed.gripper)
+        if recent.count > stallTicks { recent.removeFirst(); recentGripper.removeFirst() }
+        guard let target = sim.objectPoses()[sim.episode.target], let goal = sim.family.placeGoal(sim) else { return nil }
+        let o = target.position
+        let grasped = sim.isTargetGrasped()
+        let fromObject = horizontal(ee - o)
+
+        if sim.maxArmContactForce() > contactLimit { return .contactForce }
+        if proposed.gripper < 0.5, !grasped,
+           fromObject > graspTolerance || ee.z - max(o.z, 0.018) > graspHeightTolerance { return .closeAwayFromObject }
+        if proposed.gripper >= 0.5, grasped, horizontal(o - goal) > placeTolerance { return .openOutsideContainer }
+        if !grasped, ee.z < lowHeight, proposed.dz < 0, fromObject > descendTolerance { return .descendBesideObject }
+        if recent.count == stallTicks, let first = recent.first,
+           recent.allSatisfy({ length($0 - first) < stallDistance }),
+           (recentGripper.max() ?? 0) - (recentGripper.min() ?? 0) < 0.5 { return .noProgress }
+        if policyTicks > patienceTicks { return .tooSlow }
+        return nil
+    }
+
+    private func horizontal(_ v: SIMD3<Double>) -> Double { (v.x * v.x + v.y * v.y).squareRoot() }
+    private func length(_ v: SIMD3<Double>) -> Double { (v.x * v.x + v.y * v.y + v.z * v.z).squareRoot() }
+}

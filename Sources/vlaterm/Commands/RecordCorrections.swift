@@ -1,0 +1,103 @@
+// `vlaterm record --sim --corrections MODEL`: the built-in policy drives the simulator and the scripted expert
+// watches (`ExpertOversight`); when the policy goes wrong the expert takes over for a stretch, and those steps
+// are recorded as interventions — the same flag a human's takeover in the console sets. `vlaterm train` learns
+// from the intervention steps of such episodes only (HG-DAgger): recoveries from the policy's own mistakes.
+import Foundation
+import Policy
+import RobotKit
+import Simulator
+
+final class PolicyWithExpertCorrections: DemonstrationSource {
+    let sim: TabletopSim
+    let policy: EmbeddedVLA
+    let cameraNames: [String]
+    let modelPath: String
+    /// Ticks the expert keeps control after taking over, at least (and until its phase moves on once), so each
+    /// correction holds whole action chunks of expert motion.
+    let minimumCorrection: Int
+    let maximumCorrection = 120
+    var oversight = ExpertOversight()
+    var executor: ChunkExecutor
+    var expert: ScriptedExpert?
+    var expertTicks = 0
+    var expertStartPhase: ScriptedExpert.Phase = .approach
+    var steps = 0
+    var settleTicks = 0
+    /// Why the expert took over, counted over the whole recording (summary and progress lines).
+    private(set) var reasons: [ExpertOversight.Reason: Int] = [:]
+    private(set) var episodeReasons: [ExpertOversight.Reason] = []
+    var robotName: String { sim.name }
+    var cameras: [CameraSpec] { sim.cameras }
+    var facts: [String: String] {
+        ["family": sim.episode.family, "target": sim.episode.target, "container": sim.episode.container,
+         "policy": modelPath,
+         "corrections": episodeReasons.map(\.rawValue).joined(separator: ",")]
+    }
+
+    init(modelPath: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
+         minimumCorrection: Int) throws {
+        do {
+            sim = try TabletopSim(config: SimConfig(controlRate: fps, cameraWidth: width, cameraHeight: height, maxSteps: maxSteps), seed: 0)
+        } catch let e as SimError { note("vlaterm record: \(e)"); throw ExitStatus.badInput }
+        do {
+            policy = try EmbeddedVLA.load(url: URL(fileURLWithPath: modelPath))
+            try policy.check(cameras: sim.cameras)
+        } catch { note("vlaterm record: --corrections \(modelPath): \(error)"); throw ExitStatus.badInput }
+        cameraNames = policy.config.cameras
+        self.modelPath = modelPath
+        executor = ChunkExecutor(mode: execution)
+        self.minimumCorrection = minimumCorrection
+    }
+
+    func reset(seed: UInt64) throws -> String {
+        try sim.reset(seed: seed)
+        policy.reset(); executor.reset(); oversight.reset()
+        expert = nil; steps = 0; settleTicks = 0; episodeReasons = []
+        return sim.episode.instruction
+    }
+
+    func step(time: Double) throws -> DemonstrationStep {
+        let obs = try sim.observe(time: time)
+        steps += 1
+        var intervention = false
+        var action: Action
+        if var e = expert {
+            action = sim.limits.clamp(e.action(for: sim))
+            expertTicks += 1
+            intervention = true
+            // Hand back once the expert has shown a whole stretch and moved past the phase it took over in.
+            let handBack = expertTicks >= maximumCorrection || (expertTicks >= minimumCorrection && e.phase != expertStartPhase)
+            expert = handBack || e.isDone ? nil : e
+            if expert == nil { executor.reset(); policy.reset(); oversight.reset() }
+        } else {
+            action = try policyAction(obs)
+            if let reason = oversight.check(sim, proposed: action) {
+                var e = ScriptedExpert(resumingFrom: sim)
+                expertStartPhase = e.phase
+                action = sim.limits.clamp(e.action(for: sim))
+                expert = e; expertTicks = 1; intervention = true
+                reasons[reason, default: 0] += 1
+                episodeReasons.append(reason)
+            }
+        }
+        try sim.send(action)
+        if sim.isSuccess() { settleTicks += 1 }
+        return DemonstrationStep(observation: obs, action: action, intervention: intervention,
+                                 done: settleTicks > 5 || expert?.isDone == true)
+    }
+
+    func succeeded() -> Bool { sim.isSuccess() }
+
+    private func policyAction(_ obs: Observation) throws -> Action {
+        if executor.needsChunk {
+            var frames: [String: Frame] = [:]
+            for cam in cameraNames { frames[cam] = obs.frames[cam] }
+            let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: Observation(time: obs.time, state: obs.state, frames: frames),
+                                                       instruction: sim.episode.instruction, deadline: .infinity))
+            executor.accept(chunk.actions)
+        }
+        // A model that emits something unusable is corrected like any other mistake: hold, and the expert decides.
+        guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let a = Action(vector: v) else { return .hold(gripper: 1) }
+        return sim.limits.clamp(a)
+    }
+}

@@ -1,0 +1,44 @@
+// `vlaterm record --sim --corrections MODEL` then `vlaterm train --init-from MODEL` through the built binary:
+// the shipped policy drives, the scripted expert corrects it, and fine-tuning learns from the corrections only.
+import Foundation
+import TestSupport
+import XCTest
+
+final class CorrectionsEndToEndTests: XCTestCase {
+    func testRecordCorrectionsThenFineTuneOnThem() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-corrections-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
+        // Seeds 200000-200001: the shipped model needs the expert in both (it closes short of the cylinder in the first).
+        let (status, rec) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "2",
+                                                         "--session", "fixes", "--root", root, "--seed", "200000",
+                                                         "--max-steps", "200", "--json"])
+        XCTAssertEqual(status, 0)
+        let interventions = try XCTUnwrap(rec["interventionSteps"] as? Int)
+        let reasons = try XCTUnwrap(rec["corrections"] as? [String: Int])
+        let episodes = try XCTUnwrap(rec["episodes"] as? [[String: Any]])
+        XCTAssertEqual(episodes.count, 2)
+        XCTAssertGreaterThanOrEqual(interventions, 30, "at least one correction of at least --correction-ticks (30) steps")
+        XCTAssertEqual(reasons.values.reduce(0, +) * 30 <= interventions, true, "every correction lasts at least 30 ticks")
+        for e in episodes where (e["note"] as? String)?.contains("corrected steps") == true {
+            XCTAssertTrue(reasons.keys.contains { (e["note"] as! String).contains($0) }, "the note names why: \(e)")
+        }
+
+        let out = root + "/tuned.safetensors"
+        let (trainStatus, train) = try VLATermProcess.runJSON(["train", "--session", "fixes", "--root", root, "--init-from", model,
+                                                                "--out", out, "--steps", "2", "--batch", "4", "--checkpoint-every", "0", "--json"])
+        XCTAssertEqual(trainStatus, 0)
+        let samples = try XCTUnwrap(train["samples"] as? Int)
+        XCTAssertGreaterThan(samples, 0)
+        XCTAssertLessThanOrEqual(samples, interventions, "only corrected steps teach, never the policy's own")
+        XCTAssertEqual(train["parameters"] as? Int, 498_904, "the shipped model's architecture is kept")
+
+        let (evalStatus, eval) = try VLATermProcess.runJSON(["eval", "--model", out, "--episodes", "1", "--max-steps", "5", "--json"])
+        XCTAssertEqual(evalStatus, 0, "the fine-tuned model loads and runs")
+        XCTAssertEqual(eval["episodes"] as? Int, 1)
+
+        let (badStatus, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", root + "/missing.safetensors",
+                                                          "--episodes", "1", "--session", "x", "--root", root])
+        XCTAssertEqual(badStatus, 2, "a missing model is bad input")
+    }
+}

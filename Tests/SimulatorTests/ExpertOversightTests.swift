@@ -1,0 +1,94 @@
+import XCTest
+import RobotKit
+@testable import Simulator
+
+/// The scripted expert as a supervisor of a policy (`record --corrections`): it must stay quiet while the work is
+/// done right, step in on each kind of mistake, and be able to finish the task from where the mistake left it.
+final class ExpertOversightTests: XCTestCase {
+    /// The expert's own motion never trips the oversight: whatever it flags, a careful demonstrator does not do.
+    func testTheExpertsOwnEpisodesAreNeverFlagged() throws {
+        let sim = try TabletopSim(seed: 0)
+        for seed: UInt64 in [3, 21, 400] {
+            try sim.reset(seed: seed)
+            var expert = ScriptedExpert(), oversight = ExpertOversight()
+            oversight.patienceTicks = sim.config.maxSteps
+            while !sim.isSuccess(), sim.tick < sim.config.maxSteps {
+                let a = sim.limits.clamp(expert.action(for: sim))
+                XCTAssertNil(oversight.check(sim, proposed: a), "seed \(seed) tick \(sim.tick), expert in \(expert.phase)")
+                try sim.send(a)
+            }
+            XCTAssertTrue(sim.isSuccess(), "seed \(seed)")
+        }
+    }
+
+    func testClosingTheFingersOverNothingIsCaught() throws {
+        let sim = try TabletopSim(seed: 5)
+        var oversight = ExpertOversight()
+        XCTAssertEqual(oversight.check(sim, proposed: .hold(gripper: 0)), .closeAwayFromObject, "the hand starts far from every object")
+    }
+
+    func testGoingDownBesideTheObjectIsCaught() throws {
+        let sim = try TabletopSim(seed: 5)
+        var oversight = ExpertOversight()
+        let o = try XCTUnwrap(sim.objectPoses()[sim.episode.target]).position
+        // Move low, 6 cm to the side of the object, then keep going down.
+        var reason: ExpertOversight.Reason?
+        for _ in 0..<200 where reason == nil {
+            let ee = sim.state().endEffector.position
+            let goal = SIMD3(o.x + 0.06, o.y, 0.05)
+            let d = goal - ee
+            let a = sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: min(d.z, -0.001), dyaw: 0, gripper: 1))
+            reason = oversight.check(sim, proposed: a)
+            try sim.send(a)
+        }
+        XCTAssertEqual(reason, .descendBesideObject)
+        XCTAssertLessThan(sim.state().endEffector.position.z, oversight.lowHeight + 0.01)
+    }
+
+    func testAStillRobotIsCaughtAfterTheStallWindow() throws {
+        let sim = try TabletopSim(seed: 5)
+        var oversight = ExpertOversight()
+        for tick in 1...oversight.stallTicks {
+            let reason = oversight.check(sim, proposed: .hold(gripper: 1))
+            XCTAssertEqual(reason, tick == oversight.stallTicks ? .noProgress : nil, "tick \(tick)")
+            try sim.send(.hold(gripper: 1))
+        }
+    }
+
+    func testLettingGoOutsideTheContainerIsCaught() throws {
+        let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
+        var expert = ScriptedExpert(), oversight = ExpertOversight()
+        while expert.phase != .carry, sim.tick < 200 { try sim.send(expert.action(for: sim)) }
+        XCTAssertTrue(sim.isTargetGrasped())
+        XCTAssertEqual(oversight.check(sim, proposed: .hold(gripper: 1)), .openOutsideContainer)
+        XCTAssertNil(oversight.check(sim, proposed: .hold(gripper: 0)), "keeping hold of it is fine")
+    }
+
+    /// A policy closed its fingers low beside the object: the expert resumed from that state opens, rises clear,
+    /// and completes the task; one that took over with the object in the hand carries on without dropping it.
+    func testTheExpertFinishesFromAPolicysMistakes() throws {
+        let sim = try TabletopSim(seed: 11)
+        let o = try XCTUnwrap(sim.objectPoses()[sim.episode.target]).position
+        for tick in 0..<100 {
+            // Above a spot 6 cm beside the object, then down, fingers closed: a grasp aimed at the wrong place.
+            let d = SIMD3(o.x + 0.06, o.y, tick < 50 ? 0.15 : 0.05) - sim.state().endEffector.position
+            try sim.send(sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: d.z, dyaw: 0, gripper: 0)))
+        }
+        var expert = ScriptedExpert(resumingFrom: sim)
+        XCTAssertEqual(expert.phase, .approach)
+        XCTAssertLessThan(length(try XCTUnwrap(sim.objectPoses()[sim.episode.target]).position - o), 0.005, "the mistake left the object alone")
+        let start = sim.tick
+        while !sim.isSuccess(), sim.tick < start + 300 { try sim.send(expert.action(for: sim)) }
+        XCTAssertTrue(sim.isSuccess(), "expert ended in \(expert.phase) after \(expert.attempts) attempt(s)")
+
+        try sim.reset(seed: 8, task: TaskRequest(object: "red cube"))
+        var first = ScriptedExpert()
+        while first.phase != .carry, sim.tick < 200 { try sim.send(first.action(for: sim)) }
+        var resumed = ScriptedExpert(resumingFrom: sim)
+        XCTAssertEqual(resumed.phase, .lift, "the object is in the hand")
+        let held = sim.tick
+        while !sim.isSuccess(), sim.tick < held + 300 { try sim.send(resumed.action(for: sim)) }
+        XCTAssertTrue(sim.isSuccess())
+        XCTAssertEqual(resumed.attempts, 1, "carried on, never dropped it")
+    }
+}
