@@ -37,6 +37,21 @@ final class CorrectionsEndToEndTests: XCTestCase {
         XCTAssertEqual(evalStatus, 0, "the fine-tuned model loads and runs")
         XCTAssertEqual(eval["episodes"] as? Int, 1)
 
+        // The same loop inside `train`: one round of one corrected episode, then a little more training.
+        let roundArgs = ["train", "--session", "fixes", "--root", root, "--init-from", model, "--out", root + "/round.safetensors",
+                         "--steps", "1", "--batch", "4", "--checkpoint-every", "0", "--corrections-rounds", "1",
+                         "--correction-episodes", "1", "--correction-steps", "2", "--correction-seed", "200000", "--json"]
+        let (roundStatus, rounds) = try VLATermProcess.runJSON(roundArgs)
+        XCTAssertEqual(roundStatus, 0)
+        let round = try XCTUnwrap((rounds["correction_rounds"] as? [[String: Any]])?.first)
+        XCTAssertEqual(round["session"] as? String, "round-corrections-1")
+        XCTAssertEqual(round["episodes"] as? Int, 1)
+        XCTAssertEqual(round["steps"] as? Int, 2)
+        XCTAssertEqual(rounds["steps"] as? Int, 3, "1 main step + 2 after the round")
+        XCTAssertEqual(round["samples_added"] as? Int ?? -1 >= 0, true)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/round-corrections-1/session.json"))
+        XCTAssertEqual(try VLATermProcess.runJSON(roundArgs).status, 2, "never appends to another run's corrections")
+
         let (badStatus, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", root + "/missing.safetensors",
                                                           "--episodes", "1", "--session", "x", "--root", root])
         XCTAssertEqual(badStatus, 2, "a missing model is bad input")

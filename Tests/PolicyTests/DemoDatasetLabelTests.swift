@@ -35,4 +35,16 @@ final class DemoDatasetLabelTests: XCTestCase {
         bad.labeled = [true]
         XCTAssertThrowsError(try ds.append(bad)) { XCTAssertTrue("\($0)".contains("1 labels for 3 steps"), "\($0)") }
     }
+
+    func testImageLabelsOnlyForTheChosenCalibratedCameras() {
+        let cal = CameraCalibration(position: [0, 0, 1], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], fovy: 90)
+        let specs = ["front", "wrist", "overhead"].map { CameraSpec(name: $0, width: 16, height: 12, calibration: cal) }
+        let all = DemoDataset(cameras: ["front", "wrist"], width: 16, height: 12)
+        all.adoptCalibrations(of: specs)
+        XCTAssertEqual(Set(all.calibrations.keys), ["front", "wrist"], "every calibrated camera the model reads")
+        let frontOnly = DemoDataset(cameras: ["front", "wrist"], width: 16, height: 12)
+        frontOnly.imagePointCameras = ["front"]
+        frontOnly.adoptCalibrations(of: specs)
+        XCTAssertEqual(Array(frontOnly.calibrations.keys), ["front"])
+    }
 }

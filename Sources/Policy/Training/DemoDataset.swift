@@ -49,9 +49,12 @@ public final class DemoDataset {
     /// points are then also supervised where they appear in those images (see `DemoBatch.imagePoints`).
     public var calibrations: [String: CameraCalibration] = [:]
 
+    /// Which cameras' calibrations are used for image labels (nil: every calibrated camera the dataset reads).
+    public var imagePointCameras: Set<String>?
+
     /// Takes the calibration of every camera this dataset reads that has one (from a session or a live robot).
     public func adoptCalibrations(of specs: [CameraSpec]) {
-        for spec in specs where cameras.contains(spec.name) {
+        for spec in specs where cameras.contains(spec.name) && imagePointCameras?.contains(spec.name) != false {
             if let c = spec.calibration { calibrations[spec.name] = c }
         }
     }

@@ -133,59 +133,11 @@ struct RecordCommand: ParsableCommand {
 
     func run() throws {
         var source = try makeSource()
-        let store: SessionStore
-        do {
-            store = try SessionStore.openOrCreate(root: root, name: session, robot: source.robotName, cameras: source.cameras, fps: fps)
-        } catch let e as SessionError { note("vlaterm record: \(e)"); throw ExitStatus.badInput }
-        let recorder = SessionRecorder(session: store, capacity: 256)
-        let started = Date()
-        var finished: [SessionEpisode] = []
-        var interventions = 0
-        for k in 0..<episodes {
-            let epSeed = seed &+ UInt64(k)
-            let instruction = try source.reset(seed: epSeed)
-            let kind = synthetic ? "synthetic" : corrections == nil ? "scripted-expert" : "policy-with-expert-corrections"
-            recorder.startEpisode(instruction: instruction, seed: epSeed, facts: source.facts.merging(["source": kind]) { $1 })
-            var steps = 0, episodeInterventions = 0
-            while steps < maxSteps {
-                let step = try source.step(time: Double(steps) / fps)
-                // A correction is recorded the way the console records a human's takeover.
-                recorder.record(step.observation, action: step.action, source: step.intervention ? .teleop : .autonomy,
-                                intervention: step.intervention, waitIfFull: true)
-                episodeInterventions += step.intervention ? 1 : 0
-                steps += 1
-                if let stop = stopMidEpisode, k == episodes - 1, steps == stop {
-                    recorder.drain()
-                    note("holding mid-episode at step \(steps) (episode \(k + 1)/\(episodes)); kill me")
-                    while readLine() != nil {}
-                    throw ExitStatus.jobFailed
-                }
-                if step.done { break }
-            }
-            interventions += episodeInterventions
-            let ok = source.succeeded()
-            // Facts are taken at the start; the corrections of this episode go in its note.
-            let corrected = (source as? PolicyWithExpertCorrections).map { c in
-                c.episodeReasons.isEmpty ? ", no corrections" : ", \(episodeInterventions) corrected steps (\(c.episodeReasons.map(\.rawValue).joined(separator: ", ")))"
-            } ?? ""
-            recorder.finishEpisode(outcome: ok ? .success : .failure,
-                                   note: (ok ? "" : "not finished in \(steps) steps") + (corrected.isEmpty ? "" : String(corrected.dropFirst(2))))
-            recorder.drain()
-            if let e = recorder.manifest.episodes.last { finished.append(e) }
-            note("episode \(k + 1)/\(episodes): \"\(instruction)\" \(ok ? "success" : "failure"), \(steps) steps\(corrected)")
-        }
-        recorder.close()
-        let st = recorder.currentStats
-        if let err = st.lastError { note("vlaterm record: writer error: \(err)"); throw ExitStatus.jobFailed }
-        let summary = Summary(session: session, directory: store.directory, episodes: finished, steps: st.stepsWritten,
-                              dropped: st.stepsDropped,
-                              successRate: Double(finished.filter { $0.outcome == .success }.count) / Double(max(1, finished.count)),
-                              seconds: Date().timeIntervalSince(started), bytes: st.bytesWritten, writerCPUSeconds: st.writerCPUSeconds,
-                              interventionSteps: interventions,
-                              corrections: (source as? PolicyWithExpertCorrections).map { c in
-                                  Dictionary(uniqueKeysWithValues: c.reasons.map { ($0.key.rawValue, $0.value) }) })
+        let kind = synthetic ? "synthetic" : corrections == nil ? "scripted-expert" : PolicyWithExpertCorrections.kind
+        let run = DemonstrationRun(session: session, root: root, fps: fps, maxSteps: maxSteps, seed: seed, episodes: episodes,
+                                   kind: kind, stopMidEpisode: stopMidEpisode, log: { note($0) })
+        let summary = try run.record(&source)
         if json { try printJSON(summary) }
-        note("recorded \(finished.count) episode(s), \(st.stepsWritten) steps into \(store.directory)")
     }
 }
 

@@ -8,10 +8,12 @@ import RobotKit
 import Simulator
 
 final class PolicyWithExpertCorrections: DemonstrationSource {
+    /// The "source" fact of the episodes it records (training reads it to know only corrections teach).
+    static let kind = "policy-with-expert-corrections"
     let sim: TabletopSim
     let policy: EmbeddedVLA
     let cameraNames: [String]
-    let modelPath: String
+    let label: String
     /// Ticks the expert keeps control after taking over, at least (and until its phase moves on once), so each
     /// correction holds whole action chunks of expert motion.
     let minimumCorrection: Int
@@ -30,23 +32,33 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     var cameras: [CameraSpec] { sim.cameras }
     var facts: [String: String] {
         ["family": sim.episode.family, "target": sim.episode.target, "container": sim.episode.container,
-         "policy": modelPath,
+         "policy": label,
          "corrections": episodeReasons.map(\.rawValue).joined(separator: ",")]
     }
 
-    init(modelPath: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
+    /// `label` names the policy in the episodes' facts (a model path, or a training round).
+    init(policy: EmbeddedVLA, label: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
          minimumCorrection: Int) throws {
         do {
             sim = try TabletopSim(config: SimConfig(controlRate: fps, cameraWidth: width, cameraHeight: height, maxSteps: maxSteps), seed: 0)
-        } catch let e as SimError { note("vlaterm record: \(e)"); throw ExitStatus.badInput }
-        do {
-            policy = try EmbeddedVLA.load(url: URL(fileURLWithPath: modelPath))
             try policy.check(cameras: sim.cameras)
-        } catch { note("vlaterm record: --corrections \(modelPath): \(error)"); throw ExitStatus.badInput }
+        } catch let e as SimError { note("vlaterm: \(e)"); throw ExitStatus.badInput
+        } catch { note("vlaterm: policy \(label): \(error)"); throw ExitStatus.badInput }
+        self.policy = policy
         cameraNames = policy.config.cameras
-        self.modelPath = modelPath
         executor = ChunkExecutor(mode: execution)
         self.minimumCorrection = minimumCorrection
+        self.label = label
+    }
+
+    convenience init(modelPath: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
+                     minimumCorrection: Int) throws {
+        let policy: EmbeddedVLA
+        do { policy = try EmbeddedVLA.load(url: URL(fileURLWithPath: modelPath)) } catch {
+            note("vlaterm record: --corrections \(modelPath): \(error)"); throw ExitStatus.badInput
+        }
+        try self.init(policy: policy, label: modelPath, fps: fps, width: width, height: height, maxSteps: maxSteps,
+                      execution: execution, minimumCorrection: minimumCorrection)
     }
 
     func reset(seed: UInt64) throws -> String {

@@ -45,11 +45,23 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Weight of the auxiliary grasp/place-point loss next to the action loss.") var auxWeight: Float = 1
     @Option(help: "Weight of the image-cell cross-entropy for cameras with a calibration (inside the auxiliary loss).")
     var imagePointWeight: Float = 1
+    @Option(help: ArgumentHelp("Calibrated cameras whose images get grasp/place-point labels (comma-separated, or 'all').",
+                               discussion: "The shipped recipe labels the fixed front camera only: labelling the hand-mounted wrist camera too "
+                                   + "scored lower at the same length (models/README.md)."))
+    var imagePointCameras = "front"
     @Option(help: "Resume from a checkpoint written by --checkpoint-every.") var resume: String?
     @Option(help: ArgumentHelp("Start from this model's weights (fine-tuning), e.g. on sessions of corrections.",
                                discussion: "Its architecture, cameras, chunk size and normalisation statistics are kept; the architecture options are ignored."))
     var initFrom: String?
     @Option(help: "Write OUT.ckpt every N steps (0 = never).") var checkpointEvery = 500
+    @Option(help: ArgumentHelp("Rounds of corrections in the simulator after training (HG-DAgger; 0 = none).",
+                               discussion: "Each round the model drives --correction-episodes episodes while the scripted expert corrects its mistakes "
+                                   + "(as `record --corrections` does, into session OUTNAME-corrections-R under --root), then training goes on for "
+                                   + "--correction-steps steps over everything. The periodic checkpoint covers the main training only."))
+    var correctionsRounds = 0
+    @Option(help: "Episodes the model drives per correction round.") var correctionEpisodes = 400
+    @Option(help: "Training steps after each correction round.") var correctionSteps = 1500
+    @Option(help: "First seed of the correction episodes (round R adds (R-1)·100000).") var correctionSeed: UInt64 = 200_000
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
     @Option(help: "Only convert: write the weights of this checkpoint (e.g. OUT.ckpt of a stopped run) to --out, no training.")
     var exportCheckpoint: String?
@@ -75,6 +87,9 @@ struct TrainCommand: ParsableCommand {
         guard auxWeight.isFinite, auxWeight >= 0, auxWeight <= 100 else { throw ValidationError("--aux-weight must be in 0...100") }
         guard imagePointWeight.isFinite, (0...100).contains(imagePointWeight) else { throw ValidationError("--image-point-weight must be in 0...100") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
+        guard (0...10).contains(correctionsRounds) else { throw ValidationError("--corrections-rounds must be in 0...10") }
+        guard (1...100_000).contains(correctionEpisodes) else { throw ValidationError("--correction-episodes must be in 1...100000") }
+        guard (1...1_000_000).contains(correctionSteps) else { throw ValidationError("--correction-steps must be in 1...1000000") }
         guard (0...100_000).contains(simExpertEpisodes) else { throw ValidationError("--sim-expert-episodes must be in 0...100000") }
     }
 
@@ -83,6 +98,7 @@ struct TrainCommand: ParsableCommand {
         var final_loss: Float, seconds: Double, steps_per_second: Double, data_seconds: Double, parameters: Int
         var blas_threads: Int
         var final_auxiliary_loss: Float?
+        var correction_rounds: [CorrectionRound]
     }
 
     func run() throws {
@@ -102,6 +118,7 @@ struct TrainCommand: ParsableCommand {
                 return
             } catch { note("vlaterm train: \(error)"); throw ExitStatus.badInput }
         }
+        if correctionsRounds > 0 { try checkCorrectionSessionsAreFree() }
         let threads = BLASThreads.configureForTraining()
         let t0 = Date()
         var initial: VLANetwork?
@@ -113,6 +130,14 @@ struct TrainCommand: ParsableCommand {
         let config0 = try initial?.config ?? VLAConfig(architecture: try arch.architecture(), cameras: try arch.cameraNames, chunkSize: chunkSize)
         let dataset = DemoDataset(cameras: config0.cameras, width: config0.imageWidth, height: config0.imageHeight,
                                   labelWindow: config0.chunkSize)
+        if imagePointCameras != "all" {
+            let names = Set(imagePointCameras.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            guard names.isSubset(of: config0.cameras) else {
+                note("vlaterm train: --image-point-cameras \(imagePointCameras): the model's cameras are \(config0.cameras.joined(separator: ", ")) (or use 'all')")
+                throw ExitStatus.badInput
+            }
+            dataset.imagePointCameras = names
+        }
         var sources: [String] = []
         do {
             if !sessions.isEmpty {
@@ -167,33 +192,43 @@ struct TrainCommand: ParsableCommand {
             }
         }
         bar.finish()
+        var losses = trainer.losses
+        var rounds: [CorrectionRound] = []
+        if correctionsRounds > 0 {
+            if checkpointEvery > 0 { try trainer.saveCheckpoint(to: ckptURL) }
+            rounds = try runCorrectionRounds(network: network, dataset: dataset, embeddings: &embeddings, encoder: encoder,
+                                             baseOptions: options, losses: &losses, sources: &sources)
+        }
         let seconds = Date().timeIntervalSince(trainStart)
-        let tail = trainer.losses.suffix(50)
+        let totalSteps = steps + rounds.map(\.steps).reduce(0, +)
+        let tail = losses.suffix(50)
         let finalLoss = tail.isEmpty ? 0 : tail.reduce(0, +) / Float(tail.count)
-        note("L1 loss (normalised actions) per step:\n" + LossPlot.render(trainer.losses))
+        note("L1 loss (normalised actions) per step\(rounds.isEmpty ? "" : " (main training, then \(rounds.count) correction round(s))"):\n"
+             + LossPlot.render(losses))
         let auxTail = trainer.auxiliaryLosses.suffix(50)
         let finalAux: Float? = auxTail.isEmpty ? nil : auxTail.reduce(0, +) / Float(auxTail.count)
         if let finalAux { note(String(format: "auxiliary grasp/place-point L1 (normalised), last 50 steps: %.4f", Double(finalAux))) }
 
         config.training = TrainingInfo(sources: sources, episodes: dataset.episodes.count, samples: dataset.samples.count,
-                                       steps: steps, batch: batch, learningRate: lr, seed: seed, seconds: seconds, finalLoss: finalLoss)
+                                       steps: totalSteps, batch: batch, learningRate: lr, seed: seed, seconds: seconds, finalLoss: finalLoss)
         let final = network.relabeled(config)
         do {
             try VLAModelFile.save(final, to: URL(fileURLWithPath: out), dtype: f16 ? .f16 : .f32)
-            if checkpointEvery > 0 { try trainer.saveCheckpoint(to: ckptURL) }
+            if checkpointEvery > 0, rounds.isEmpty { try trainer.saveCheckpoint(to: ckptURL) }
         } catch { note("vlaterm train: cannot write \(out): \(error)"); throw ExitStatus.jobFailed }
-        let rate = Double(steps - firstStep) / max(seconds, 1e-9)
-        note(String(format: "wrote %@ (%d steps in %@, %.2f steps/s, final loss %.4f)", out, steps,
+        let rate = Double(totalSteps - firstStep) / max(seconds, 1e-9)
+        note(String(format: "wrote %@ (%d steps in %@, %.2f steps/s, final loss %.4f)", out, totalSteps,
                     TrainProgressBar.duration(seconds), rate, Double(finalLoss)))
         if json {
             try printJSON(Summary(out: out, episodes: dataset.episodes.count, samples: dataset.samples.count,
-                                  instructions: embeddings.count, steps: steps, batch: batch, seed: seed, final_loss: finalLoss,
+                                  instructions: embeddings.count, steps: totalSteps, batch: batch, seed: seed, final_loss: finalLoss,
                                   seconds: seconds, steps_per_second: rate, data_seconds: dataSeconds,
-                                  parameters: network.parameterCount, blas_threads: threads, final_auxiliary_loss: finalAux))
+                                  parameters: network.parameterCount, blas_threads: threads, final_auxiliary_loss: finalAux,
+                                  correction_rounds: rounds))
         }
     }
 
-    private func status(_ s: String) {
+    func status(_ s: String) {
         FileHandle.standardError.write(Data(("\r" + String(s.prefix(110)).padding(toLength: 110, withPad: " ", startingAt: 0)).utf8))
     }
 }

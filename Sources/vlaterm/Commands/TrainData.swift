@@ -55,7 +55,7 @@ enum TrainData {
     /// only the human's or expert's commands: the policy's own steps are what needed correcting. Otherwise (expert
     /// or teleop demonstrations, or an autonomous run nobody had to correct) every step.
     static func teachingSteps(_ ep: RecordedEpisode) -> [Bool]? {
-        let corrected = ep.facts["source"] == "policy-with-expert-corrections" || ep.steps.contains(where: \.intervention)
+        let corrected = ep.facts["source"] == PolicyWithExpertCorrections.kind || ep.steps.contains(where: \.intervention)
         guard corrected else { return nil }
         return ep.steps.map { $0.intervention || $0.source == .teleop }
     }
