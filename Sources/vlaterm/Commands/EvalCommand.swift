@@ -104,6 +104,7 @@ struct EvalCommand: ParsableCommand {
             }
             policy.reset(); executor.reset()
             var ok = false, steps = 0, peakForce = 0.0
+            var firstPress: String?
             var expert = ScriptedExpert()
             do {
                 while steps < maxSteps {
@@ -126,7 +127,13 @@ struct EvalCommand: ParsableCommand {
                     // A non-finite row (a remote server can send anything) ends the episode as a failure.
                     guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let action = Action(vector: v) else { break }
                     try sim.send(action)
-                    peakForce = max(peakForce, sim.maxArmContactForce())
+                    let force = sim.maxArmContactForce()
+                    peakForce = max(peakForce, force)
+                    if force > contactLimit, firstPress == nil {
+                        // Where the supervisor would have held the robot: helps tell a press on the object from a bump.
+                        firstPress = String(format: "  [pressed %.0f N at tick %d, hand %.1f cm above the table%@]", force, steps + 1,
+                                            100 * sim.state().endEffector.position.z, sim.isTargetGrasped() ? ", holding the target" : "")
+                    }
                     steps += 1
                     if sim.isSuccess() { ok = true; break }
                 }
@@ -139,7 +146,7 @@ struct EvalCommand: ParsableCommand {
             perText[text, default: (0, 0)].0 += 1
             if ok { perText[text, default: (0, 0)].1 += 1 }
             note(String(format: "episode %d/%d seed %llu: %@ in %d steps — \"%@\"  [%d/%d ok]%@", i + 1, episodes, s,
-                        ok ? "success" : "FAILURE", steps, text, successes, i + 1, ok ? "" : Self.whereItStopped(sim)))
+                        ok ? "success" : "FAILURE", steps, text, successes, i + 1, (ok ? "" : Self.whereItStopped(sim)) + (firstPress ?? "")))
         }
         let rate = Double(successes) / Double(episodes)
         let graspError = pointErrors.isEmpty ? nil : pointErrors.map(\.grasp).reduce(0, +) / Double(pointErrors.count)
