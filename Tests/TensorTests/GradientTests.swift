@@ -19,6 +19,10 @@ final class GradientTests: XCTestCase {
         let x = randomTensor([2, 3, 6, 5], &rng), w = randomTensor([4, 3, 3, 3], &rng), b = randomTensor([4], &rng)
         assertGradientsMatch([x, w, b]) { x.conv2d(weight: w, bias: b, stride: 2, padding: 1) }
         assertGradientsMatch([x, w]) { x.conv2d(weight: w, stride: 1, padding: 0) }
+        // Stride 1 with "same" padding takes the contiguous im2col/col2im path.
+        assertGradientsMatch([x, w, b]) { x.conv2d(weight: w, bias: b, stride: 1, padding: 1) }
+        let w5 = randomTensor([2, 3, 5, 5], &rng)
+        assertGradientsMatch([x, w5]) { x.conv2d(weight: w5, stride: 1, padding: 2) }
     }
 
     func testAttentionWithMask() {

@@ -25,6 +25,30 @@ extension ConvGeometry {
     }
 }
 
+extension ConvGeometry {
+    /// For stride 1 with "same" padding (OW = W), the part of tap (ki, kj) whose output rows see input rows:
+    /// output rows `rows`, and — because an output row is exactly as long as an input row — one contiguous run of
+    /// `count` column-matrix entries from `start` matching input floats from `sourceStart` (within the channel).
+    /// nil for other geometries or when no output row sees the image.
+    @inline(__always)
+    func sameBlock(ki: Int, kj: Int, valid: Range<Int>) -> (rows: Range<Int>, start: Int, sourceStart: Int, count: Int)? {
+        guard stride == 1, ow == w, !valid.isEmpty else { return nil }
+        let oy0 = max(0, padding - ki), oy1 = min(oh, h + padding - ki)
+        guard oy0 < oy1 else { return nil }
+        let start = oy0 * ow + valid.lowerBound, end = (oy1 - 1) * ow + valid.upperBound
+        // Input row oy0 + ki − padding, column valid.lowerBound + kj − padding.
+        let sourceStart = (oy0 + ki - padding) * w + valid.lowerBound + kj - padding
+        return (oy0..<oy1, start, sourceStart, end - start)
+    }
+
+    /// Zeroes an output row's entries outside `valid` (the taps over the left and right padding).
+    @inline(__always)
+    func zeroPaddingColumns(_ row: UnsafeMutablePointer<Float>, _ valid: Range<Int>) {
+        for i in 0..<valid.lowerBound { row[i] = 0 }
+        for i in valid.upperBound..<ow { row[i] = 0 }
+    }
+}
+
 /// How a conv splits its batch: `parts` threads, each running `nb` images per sgemm. Backward must use the
 /// forward's plan when it reuses the forward's kept columns (their layout follows the chunks).
 struct ConvPlan: Equatable {
@@ -57,6 +81,16 @@ func im2col(_ col: UnsafeMutablePointer<Float>, ldc: Int, _ x: UnsafePointer<Flo
             for kj in 0..<g.kw {
                 let row = col + ((ch * g.kh + ki) * g.kw + kj) * ldc
                 let valid = g.validColumns(kj), off = kj - g.padding
+                if let block = g.sameBlock(ki: ki, kj: kj, valid: valid) {
+                    // Stride 1, "same" padding: the whole tap is one contiguous copy, then the columns that hang
+                    // over the left/right padding (which the copy filled from neighbouring rows) are zeroed.
+                    for i in 0..<(block.rows.lowerBound * ow) { row[i] = 0 }
+                    for i in (block.rows.upperBound * ow)..<(oh * ow) { row[i] = 0 }
+                    let dst = row + block.start, src = x + ch * g.h * g.w + block.sourceStart
+                    for t in 0..<block.count { dst[t] = src[t] }
+                    for oy in block.rows { g.zeroPaddingColumns(row + oy * ow, valid) }
+                    continue
+                }
                 for oy in 0..<oh {
                     let iy = oy * s - g.padding + ki
                     let dst = row + oy * ow
@@ -91,14 +125,23 @@ private func copyEvens(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<
     while ox < valid.upperBound { dst[ox] = src[2 * ox]; ox += 1 }
 }
 
-/// dx (C, H, W) += col2im(dcol rows with stride ldc) — the adjoint of im2col.
-func col2im(_ dx: UnsafeMutablePointer<Float>, _ dcol: UnsafePointer<Float>, ldc: Int, _ g: ConvGeometry) {
+/// dx (C, H, W) += col2im(dcol rows with stride ldc) — the adjoint of im2col. Clobbers dcol's entries for
+/// taps over the padding (sets them to 0) in the stride-1 "same" case.
+func col2im(_ dx: UnsafeMutablePointer<Float>, _ dcol: UnsafeMutablePointer<Float>, ldc: Int, _ g: ConvGeometry) {
     let oh = g.oh, ow = g.ow, s = g.stride
     for ch in 0..<g.c {
         for ki in 0..<g.kh {
             for kj in 0..<g.kw {
                 let row = dcol + ((ch * g.kh + ki) * g.kw + kj) * ldc
                 let valid = g.validColumns(kj), off = kj - g.padding
+                if let block = g.sameBlock(ki: ki, kj: kj, valid: valid) {
+                    // One contiguous add; the padding taps are zeroed first so they add nothing to the
+                    // neighbouring row's pixels they line up with (every pixel gets the same sum as row by row).
+                    for oy in block.rows { g.zeroPaddingColumns(row + oy * ow, valid) }
+                    let dst = dx + ch * g.h * g.w + block.sourceStart, src = row + block.start
+                    for t in 0..<block.count { dst[t] += src[t] }
+                    continue
+                }
                 for oy in 0..<oh {
                     let iy = oy * s - g.padding + ki
                     if iy < 0 || iy >= g.h { continue }
