@@ -43,16 +43,21 @@ public final class Adam {
         step += 1
         let bc1 = 1 - Float(Double(beta1).power(step)), bc2 = 1 - Float(Double(beta2).power(step))
         let lr = learningRate, b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay, decoupled = decoupled
+        let parts = KernelThreads.parts
         for (k, p) in parameters.enumerated() {
             guard let g = p.grad else { continue }
-            let n = p.count
+            let count = p.count   // read before p.data is borrowed mutably below
             m[k].wp { mp in v[k].wp { vp in p.data.wp { θ in g.rp { gp in
-                // The decay mode is decided outside the loop so the loop body is branch-free and vectorises.
-                if decoupled {
-                    for i in 0..<n { θ[i] -= lr * wd * θ[i] }
-                    adamStep(θ, mp, vp, gp, n: n, b1: b1, b2: b2, bc1: bc1, bc2: bc2, lr: lr, eps: eps, l2: 0)
-                } else {
-                    adamStep(θ, mp, vp, gp, n: n, b1: b1, b2: b2, bc1: bc1, bc2: bc2, lr: lr, eps: eps, l2: wd)
+                // Elementwise, so large tensors split over the kernel threads without changing any value.
+                parallelParts(count, parts: count >= 1 << 15 ? parts : 1) { _, r in
+                    let o = r.lowerBound, n = r.count
+                    // The decay mode is decided outside the loop so the loop body is branch-free and vectorises.
+                    if decoupled {
+                        for i in o..<(o + n) { θ[i] -= lr * wd * θ[i] }
+                        adamStep(θ + o, mp + o, vp + o, gp + o, n: n, b1: b1, b2: b2, bc1: bc1, bc2: bc2, lr: lr, eps: eps, l2: 0)
+                    } else {
+                        adamStep(θ + o, mp + o, vp + o, gp + o, n: n, b1: b1, b2: b2, bc1: bc1, bc2: bc2, lr: lr, eps: eps, l2: wd)
+                    }
                 }
             } } } }
         }

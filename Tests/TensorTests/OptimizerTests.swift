@@ -2,6 +2,25 @@ import XCTest
 @testable import Tensor
 
 final class OptimizerTests: XCTestCase {
+    func testAdamSplitOverKernelThreadsGivesIdenticalValues() {
+        // A parameter large enough (≥ 32 K values) for the update to be split over the threads: elementwise, so
+        // the split must not change a single bit.
+        func run(threads: Int) -> [Float] {
+            let saved = blasThreadCount
+            BLASThreads.set(1); KernelThreads.set(threads)
+            defer { KernelThreads.set(1); BLASThreads.set(saved) }
+            var rng = TestRNG(seed: 3)
+            let p = randomTensor([40_001], &rng)
+            let opt = Adam.adamW([p], lr: 1e-2, weightDecay: 0.1)
+            for step in 0..<3 {
+                p.grad = (0..<p.count).map { Float(($0 * 7 + step) % 13) * 0.1 - 0.6 }
+                opt.update()
+            }
+            return p.data
+        }
+        XCTAssertEqual(run(threads: 2), run(threads: 1))
+    }
+
     func testAdamFirstStepMovesByLearningRate() {
         // First Adam step: m̂ = g, v̂ = g², so θ moves by lr · g / (|g| + eps) ≈ lr · sign(g).
         let p = Tensor(shape: [2], data: [1, -1], requiresGrad: true)

@@ -85,17 +85,18 @@ extension Tensor {
                      "batchedMatmul: \(shape) · \(other.shape) do not chain as (B, M, K) · (B, K, N)")
         let nb = shape[0], m = shape[1], k = shape[2], n = other.shape[2]
         let a = self, b = other
-        let out = Tensor.overwritten(nb * m * n) { o in a.data.rp { ap in b.data.rp { bp in
-            for i in 0..<nb { matmul_forward(o + i * m * n, ap + i * m * k, bp + i * k * n, m: m, k: k, n: n) }
-        } } }
+        let parts = KernelThreads.parts   // samples split over the kernel threads; each writes only its own
+        let out = Tensor.overwritten(nb * m * n) { o in a.data.rp { ap in b.data.rp { bp in parallelParts(nb, parts: parts) { _, samples in
+            for i in samples { matmul_forward(o + i * m * n, ap + i * m * k, bp + i * k * n, m: m, k: k, n: n) }
+        } } } }
         return Tensor.result(shape: [nb, m, n], data: out, parents: [a, b]) { out in
             guard let g = out.grad else { return }
-            Tensor.withGrads([a, b]) { d in g.rp { gp in a.data.rp { ap in b.data.rp { bp in
-                for i in 0..<nb {
+            Tensor.withGrads([a, b]) { d in g.rp { gp in a.data.rp { ap in b.data.rp { bp in parallelParts(nb, parts: parts) { _, samples in
+                for i in samples {
                     matmul_backward(da: d[0].map { $0 + i * m * k }, db: d[1].map { $0 + i * k * n }, dout: gp + i * m * n,
                                     a: ap + i * m * k, b: bp + i * k * n, m: m, k: k, n: n)
                 }
-            } } } }
+            } } } } }
         }
     }
 }
