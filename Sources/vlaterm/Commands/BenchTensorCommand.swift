@@ -20,7 +20,7 @@ struct BenchTensorCommand: ParsableCommand {
     )
 
     @Option(help: "Timed runs of the conv step (the cheaper cases run 4–10× more).") var runs = 50
-    @Option(help: "OpenBLAS threads (default: the training policy, 2).") var threads: Int?
+    @Option(help: "Threads: OpenBLAS threads when given (default: the training policy, 2 kernel threads over 1-thread OpenBLAS).") var threads: Int?
     @Option(help: "Python with torch, to run the twin (e.g. .venv-ref/bin/python).") var python: String?
     @Flag(help: "Print one JSON object on stdout.") var json = false
 
@@ -46,7 +46,9 @@ struct BenchTensorCommand: ParsableCommand {
 
     func run() throws {
         var n = BLASThreads.configureForTraining()
-        if let threads { n = BLASThreads.set(threads) }
+        // An explicit count goes to OpenBLAS (so the sgemm rows measure its threading); with more than one BLAS
+        // thread the engine's own kernels stay on one thread (KernelThreads), with one they follow the count too.
+        if let threads { KernelThreads.set(threads); n = BLASThreads.set(threads) }
         var rng = SeededGenerator(seed: 1)  // fast and deterministic: setup cost stays out of the way
         func randn(_ shape: [Int]) -> Tensor { Tensor.normal(shape, std: 1, using: &rng, requiresGrad: false) }
 

@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
         next close and open (read from the demonstrations); for cameras whose calibration the session records, the
         first two instruction queries also learn where those points appear in the image (cross-entropy over cells).
         A progress bar goes to stderr (loss and auxiliary loss), the loss curve is drawn at the end, and --out is
-        written (F16 with --f16). Deterministic for a --seed and BLAS thread count (VLATERM_BLAS_THREADS, default 2).
+        written (F16 with --f16). Deterministic for a --seed and thread count (VLATERM_BLAS_THREADS, default 2).
 
         --checkpoint-every N writes OUT.ckpt (weights + optimizer state) every N steps; --resume OUT.ckpt continues
         exactly where it stopped (same batches as an uninterrupted run).
@@ -180,7 +180,7 @@ struct TrainCommand: ParsableCommand {
             note("resumed from \(resume) at step \(trainer.step)")
         }
         note("training on \(dataset.episodes.count) episodes, \(dataset.samples.count) samples, \(embeddings.count) distinct instructions; "
-             + "\(network.parameterCount) parameters, batch \(batch), \(threads) BLAS thread(s)")
+             + "\(network.parameterCount) parameters, batch \(batch), \(threads) thread(s)")
 
         let trainStart = Date(), firstStep = trainer.step
         var bar = TrainProgressBar(total: steps, startStep: firstStep)
