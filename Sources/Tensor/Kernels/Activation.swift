@@ -3,7 +3,13 @@ import Foundation
 
 /// out (N) = x · Φ(x) = 0.5 · x · (1 + erf(x / √2))
 func gelu_forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, n: Int) {
-    for i in 0..<n { let v = x[i]; out[i] = 0.5 * v * (1 + erff(v * Float(0.7071067811865476))) }
+    var i = 0
+    while i + 8 <= n {
+        let v = load8(x + i)
+        store8(out + i, 0.5 * v * (1 + verf(v * Float(0.7071067811865476))))
+        i += 8
+    }
+    while i < n { let v = x[i]; out[i] = 0.5 * v * (1 + erff(v * Float(0.7071067811865476))); i += 1 }
 }
 
 /// dx (N) += dout · (Φ(x) + x · φ(x))

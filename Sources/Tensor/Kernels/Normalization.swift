@@ -60,8 +60,10 @@ func softmax_forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, 
         let xr = x + i * c, o = out + i * c
         var maxv = -Float.infinity
         for j in 0..<c { maxv = max(maxv, xr[j]) }
-        var sum: Float = 0
-        for j in 0..<c { let e = expf(xr[j] - maxv); o[j] = e; sum += e }
+        var sum: Float = 0, acc = Float8(repeating: 0), j = 0
+        while j + 8 <= c { let e = vexp(load8(xr + j) - maxv); store8(o + j, e); acc += e; j += 8 }
+        while j < c { let e = expf(xr[j] - maxv); o[j] = e; sum += e; j += 1 }
+        sum += acc.sum()
         let inv = 1 / sum
         for j in 0..<c { o[j] *= inv }
     }
