@@ -36,10 +36,7 @@ final class ConvGeometryTests: XCTestCase {
     func testTrainingStepsAreDeterministicWithTwoKernelThreads() {
         // conv → FiLM+ReLU → spatial softmax → linear, a few Adam steps; twice with the batch split over 2 threads
         // (bit-identical), and within rounding of the 1-thread run.
-        func train(threads: Int) -> [Float] {
-            let saved = blasThreadCount
-            BLASThreads.set(1); KernelThreads.set(threads)
-            defer { KernelThreads.set(1); BLASThreads.set(saved) }
+        func train(threads: Int) -> [Float] { withKernelThreads(threads) {
             var rng = TestRNG(seed: 9)
             let img = randomTensor([6, 3, 9, 11], &rng), w = randomTensor([4, 3, 3, 3], &rng), bias = randomTensor([4], &rng)
             let text = randomTensor([6, 5], &rng), film = randomTensor([8, 5], &rng), head = randomTensor([3, 8], &rng)
@@ -53,7 +50,7 @@ final class ConvGeometryTests: XCTestCase {
                 opt.update()
             }
             return w.data + bias.data + film.data + head.data
-        }
+        } }
         let two = train(threads: 2)
         XCTAssertEqual(two, train(threads: 2))
         for (a, e) in zip(two, train(threads: 1)) { XCTAssertEqual(a, e, accuracy: 1e-4) }

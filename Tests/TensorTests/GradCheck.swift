@@ -58,3 +58,12 @@ func assertGradientsMatch(_ inputs: [Tensor], seed: UInt64 = 7, h: Float = 1e-2,
     }
     return worst
 }
+
+/// Runs `body` with the engine's kernels split over `threads` threads (OpenBLAS at 1 thread, as in training),
+/// then restores the default (1 kernel thread) and the previous OpenBLAS count.
+func withKernelThreads<T>(_ threads: Int, _ body: () -> T) -> T {
+    let saved = blasThreadCount
+    BLASThreads.set(1); KernelThreads.set(threads)
+    defer { KernelThreads.set(1); BLASThreads.set(saved) }
+    return body()
+}

@@ -5,10 +5,7 @@ final class OptimizerTests: XCTestCase {
     func testAdamSplitOverKernelThreadsGivesIdenticalValues() {
         // A parameter large enough (≥ 32 K values) for the update to be split over the threads: elementwise, so
         // the split must not change a single bit.
-        func run(threads: Int) -> [Float] {
-            let saved = blasThreadCount
-            BLASThreads.set(1); KernelThreads.set(threads)
-            defer { KernelThreads.set(1); BLASThreads.set(saved) }
+        func run(threads: Int) -> [Float] { withKernelThreads(threads) {
             var rng = TestRNG(seed: 3)
             let p = randomTensor([40_001], &rng)
             let opt = Adam.adamW([p], lr: 1e-2, weightDecay: 0.1)
@@ -17,7 +14,7 @@ final class OptimizerTests: XCTestCase {
                 opt.update()
             }
             return p.data
-        }
+        } }
         XCTAssertEqual(run(threads: 2), run(threads: 1))
     }
 

@@ -24,29 +24,9 @@ extension Tensor {
                 // d(a ∘ b)/da and /db per row; an operand broadcast along the row (stride 0) gets the row's sum.
                 let sign: Float = op == .sub ? -1 : 1
                 rows.forEachRow { o, oa, ob in
-                    let g = gp + o
-                    if let da = d[0].map({ $0 + oa }) {
-                        switch (op, ia) {
-                        case (.mul, 0): da[0] += ib == 1 ? vdot(g, bp + ob, n) : (0..<n).reduce(0) { $0 + g[$1] * bp[ob + $1 * ib] }
-                        case (.mul, 1) where ib == 1: let bq = bp + ob; for j in 0..<n { da[j] += g[j] * bq[j] }
-                        case (.mul, 1) where ib == 0: let v = bp[ob]; for j in 0..<n { da[j] += g[j] * v }
-                        case (.mul, _): for j in 0..<n { da[j * ia] += g[j] * bp[ob + j * ib] }
-                        case (_, 0): da[0] += vsum(g, n)
-                        case (_, 1): for j in 0..<n { da[j] += g[j] }
-                        default: for j in 0..<n { da[j * ia] += g[j] }
-                        }
-                    }
-                    if let db = d[1].map({ $0 + ob }) {
-                        switch (op, ib) {
-                        case (.mul, 0): db[0] += ia == 1 ? vdot(g, ap + oa, n) : (0..<n).reduce(0) { $0 + g[$1] * ap[oa + $1 * ia] }
-                        case (.mul, 1) where ia == 1: let aq = ap + oa; for j in 0..<n { db[j] += g[j] * aq[j] }
-                        case (.mul, 1) where ia == 0: let v = ap[oa]; for j in 0..<n { db[j] += g[j] * v }
-                        case (.mul, _): for j in 0..<n { db[j * ib] += g[j] * ap[oa + j * ia] }
-                        case (_, 0): db[0] += sign * vsum(g, n)
-                        case (_, 1): for j in 0..<n { db[j] += sign * g[j] }
-                        default: for j in 0..<n { db[j * ib] += sign * g[j] }
-                        }
-                    }
+                    let g = gp + o, mul = op == .mul
+                    if let da = d[0] { accumulateRowGrad(da + oa, ia, g, n, times: mul ? bp + ob : nil, ib, sign: 1) }
+                    if let db = d[1] { accumulateRowGrad(db + ob, ib, g, n, times: mul ? ap + oa : nil, ia, sign: sign) }
                 }
             } } } }
         }
@@ -86,6 +66,28 @@ extension Tensor {
         return Tensor.result(shape: shape, data: out, parents: [x]) { out in
             guard let g = out.grad else { return }
             x.gradPointer { dx in g.rp { gp in x.data.rp { xp in relu_backward(dx: dx, dout: gp, x: xp, n: x.count) } } }
+        }
+    }
+}
+
+/// One row of a broadcast op's backward for one operand: d[j·id] += sign · g[j] · (other[j·io] or 1), j < n.
+/// An operand broadcast along the row (id = 0) gets the row's sum; the contiguous cases are plain loops.
+@inline(__always)
+private func accumulateRowGrad(_ d: UnsafeMutablePointer<Float>, _ id: Int, _ g: UnsafePointer<Float>, _ n: Int,
+                               times other: UnsafePointer<Float>?, _ io: Int, sign: Float) {
+    if let other {
+        switch (id, io) {
+        case (0, 1): d[0] += vdot(g, other, n)
+        case (0, _): d[0] += (0..<n).reduce(0) { $0 + g[$1] * other[$1 * io] }
+        case (1, 1): for j in 0..<n { d[j] += g[j] * other[j] }
+        case (1, 0): let v = other[0]; for j in 0..<n { d[j] += g[j] * v }
+        default: for j in 0..<n { d[j * id] += g[j] * other[j * io] }
+        }
+    } else {
+        switch id {
+        case 0: d[0] += sign * vsum(g, n)
+        case 1: for j in 0..<n { d[j] += sign * g[j] }
+        default: for j in 0..<n { d[j * id] += sign * g[j] }
         }
     }
 }
