@@ -57,7 +57,11 @@ final class VLANetworkTests: XCTestCase {
     }
 
     func testFewStepsOverfitAFixedBatchDeterministically() throws {
-        func run() throws -> (Float, Float, [Float]) {
+        // Training splits each batch over KernelThreads (2 in `vlaterm train`): deterministic for each count.
+        func run(threads: Int = 1, steps: Int = 150) throws -> (Float, Float, [Float]) {
+            let savedBLAS = blasThreadCount
+            BLASThreads.set(1); KernelThreads.set(threads)
+            defer { KernelThreads.set(1); BLASThreads.set(savedBLAS) }
             let config = VLAFixture.tinyConfig()
             let ds = try VLAFixture.dataset(config)
             var c = config
@@ -67,7 +71,7 @@ final class VLANetworkTests: XCTestCase {
                                                             auxiliaryWeight: 0))   // the action loss alone (VLAAuxiliaryTests covers the head)
             let fixed = Array(0..<ds.samples.count)
             let before = try trainer.evaluate(fixed)
-            for _ in 0..<150 { try trainer.trainStep() }
+            for _ in 0..<steps { try trainer.trainStep() }
             return (before, try trainer.evaluate(fixed), trainer.losses)
         }
         let (before, after, losses) = try run()
@@ -75,6 +79,9 @@ final class VLANetworkTests: XCTestCase {
         let (_, after2, losses2) = try run()
         XCTAssertEqual(after, after2)
         XCTAssertEqual(losses, losses2)
+        let (_, _, lossesTwo) = try run(threads: 2, steps: 20), (_, _, lossesTwo2) = try run(threads: 2, steps: 20)
+        XCTAssertEqual(lossesTwo, lossesTwo2)
+        for (two, one) in zip(lossesTwo, losses) { XCTAssertEqual(two, one, accuracy: 1e-3 * one, "2 threads train the same model up to rounding") }
     }
 
     func testResumeMatchesUninterruptedTraining() throws {
