@@ -23,6 +23,9 @@ final class GradientTests: XCTestCase {
         assertGradientsMatch([x, w, b]) { x.conv2d(weight: w, bias: b, stride: 1, padding: 1) }
         let w5 = randomTensor([2, 3, 5, 5], &rng)
         assertGradientsMatch([x, w5]) { x.conv2d(weight: w5, stride: 1, padding: 2) }
+        // 1×1 (the keypoint maps): sgemms straight on the input, no column matrix.
+        let w1 = randomTensor([4, 3, 1, 1], &rng)
+        assertGradientsMatch([x, w1, b]) { x.conv2d(weight: w1, bias: b) }
     }
 
     func testAttentionWithMask() {

@@ -12,6 +12,8 @@ struct ConvGeometry: Equatable {
     var ckk: Int { c * kh * kw }
     /// Columns of the column matrix: OH·OW.
     var l: Int { oh * ow }
+    /// A 1×1 conv with stride 1 and no padding: an image (C, H·W) already is its column matrix.
+    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
 }
 
 extension ConvGeometry {
@@ -170,8 +172,10 @@ func conv2d_forward(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float
     defer { scratch.free() }
     plan.forEachChunk(batch: b) { part, start, cnt in
         let n = cnt * l, mine = scratch[part]
-        let c = kept.map { $0 + start * ckk * l } ?? mine, tmp = kept == nil ? mine + ckk * plan.nb * l : mine
-        for j in 0..<cnt { im2col(c + j * l, ldc: n, x + (start + j) * chw, g) }
+        let cols = kept.map { $0 + start * ckk * l } ?? mine, tmp = kept == nil ? mine + ckk * plan.nb * l : mine
+        let direct = g.isPointwise && cnt == 1
+        if !direct { for j in 0..<cnt { im2col(cols + j * l, ldc: n, x + (start + j) * chw, g) } }
+        let c = direct ? x + start * chw : UnsafePointer(cols)
         if cnt == 1 {
             // One image: its (OC, L) output is the product's layout, so the sgemm writes it in place onto the bias.
             let o = out + start * oc * l
@@ -221,7 +225,10 @@ func conv2d_backward(dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePoi
             // 20–30% faster than dO · cᵀ for these shapes (measured, 1 thread).
             sgemm(transB: true, m: ckk, n: oc, k: n, a: c, lda: n, b: dO, ldb: n, beta: 1, c: mine + dwAt, ldc: oc)
         }
-        if let dx {
+        if let dx, g.isPointwise && cnt == 1 {
+            // 1×1: the image's gradient is weightᵀ · dO itself, accumulated in place.
+            sgemm(transA: true, m: ckk, n: l, k: oc, a: weight, lda: ckk, b: dO, ldb: l, beta: 1, c: dx + start * chw, ldc: l)
+        } else if let dx {
             // dcols (CKK, cnt·L) = weightᵀ (CKK, OC) · dO (OC, cnt·L), then scattered back onto each image.
             let dcols = mine + dcolsAt
             sgemm(transA: true, m: ckk, n: n, k: oc, a: weight, lda: ckk, b: dO, ldb: n, c: dcols, ldc: n)

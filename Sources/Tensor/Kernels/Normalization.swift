@@ -58,8 +58,7 @@ func layernorm_backward(dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutable
 func softmax_forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, n: Int, c: Int) {
     for i in 0..<n {
         let xr = x + i * c, o = out + i * c
-        var maxv = -Float.infinity
-        for j in 0..<c { maxv = max(maxv, xr[j]) }
+        let maxv = vmax(xr, c)
         var sum: Float = 0, acc = Float8(repeating: 0), j = 0
         while j + 8 <= c { let e = vexp(load8(xr + j) - maxv); store8(o + j, e); acc += e; j += 8 }
         while j < c { let e = expf(xr[j] - maxv); o[j] = e; sum += e; j += 1 }

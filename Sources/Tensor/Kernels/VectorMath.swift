@@ -43,6 +43,20 @@ func verf(_ x: Float8) -> Float8 {
     return e.replacing(with: zero - e, where: x .< 0)
 }
 
+/// max x[i], i < n (−∞ for n = 0); eight lanes at a time (a scalar `max` loop does not vectorise).
+@inline(__always)
+func vmax(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m = -Float.infinity, i = 0
+    if n >= 8 {
+        var acc = load8(x)
+        i = 8
+        while i + 8 <= n { let v = load8(x + i); acc = acc.replacing(with: v, where: v .> acc); i += 8 }
+        m = acc.max()
+    }
+    while i < n { m = max(m, x[i]); i += 1 }
+    return m
+}
+
 /// Loads/stores eight floats at p (no alignment needed).
 @inline(__always) func load8(_ p: UnsafePointer<Float>) -> Float8 { UnsafeRawPointer(p).loadUnaligned(as: Float8.self) }
 @inline(__always) func store8(_ p: UnsafeMutablePointer<Float>, _ v: Float8) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self) }

@@ -54,10 +54,12 @@ extension Tensor {
         let wantsGrad = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
         // Chunks of ≤ 128 K floats (512 KB) of columns: im2col's output is still in cache when the sgemm packs
         // it. Measured on the policy's step (1 thread): 4 M floats per chunk 92 ms, 1 M 89 ms, 256 K 85 ms, 64 K 84 ms.
-        let plan = ConvPlan(batch: b, g, parts: KernelThreads.parts, budget: 128 << 10)
+        // A 1×1 conv runs one image per sgemm straight on the input (no column matrix, nothing to keep).
+        let plan = g.isPointwise ? ConvPlan(parts: min(KernelThreads.parts, b), nb: 1)
+                                 : ConvPlan(batch: b, g, parts: KernelThreads.parts, budget: 128 << 10)
         // Keep every image's column matrix for backward when training and it is not too big (≤ 64 MB);
         // otherwise backward rebuilds them per chunk.
-        var kept = wantsGrad && b * g.ckk * g.l <= 16 << 20 ? scratchFloats(b * g.ckk * g.l) : []
+        var kept = wantsGrad && !g.isPointwise && b * g.ckk * g.l <= 16 << 20 ? scratchFloats(b * g.ckk * g.l) : []
         let out = Tensor.overwritten(b * oc * g.l) { o in x.data.rp { xp in weight.data.rp { wp in (bias?.data).rp { bp in
             if kept.isEmpty {
                 conv2d_forward(o, xp, wp, bp, b: b, oc: oc, g, plan: plan, kept: nil)
@@ -71,7 +73,7 @@ extension Tensor {
             Tensor.withGrads([x, weight, bias]) { d in
                 grad.rp { gp in x.data.rp { xp in weight.data.rp { wp in saved.rp { sp in
                     conv2d_backward(dx: d[0], dweight: d[1], dbias: d[2], dout: gp, x: xp, weight: wp, b: b, oc: oc, g,
-                                    plan: plan, saved: saved.isEmpty ? nil : sp)
+                                    plan: plan, saved: g.isPointwise ? xp : saved.isEmpty ? nil : sp)
                 } } } }
             }
         }
