@@ -67,7 +67,10 @@ public final class Tensor {
         }
         precondition(resolved.elementCount == count, "reshape: \(shape) -> \(newShape) changes the element count")
         return Tensor.result(shape: resolved, data: data, parents: [self]) { out in
-            guard let g = out.grad else { return }
+            guard let g = out.grad, self.requiresGrad else { return }
+            // First gradient to arrive: take over the result's buffer (same values, same order) instead of
+            // adding it into zeros — backward drops the result's gradient right after this call anyway.
+            guard self.grad != nil else { self.grad = g; return }
             self.accumulateGrad { dst in
                 g.withUnsafeBufferPointer { src in for i in 0..<src.count { dst[i] += src[i] } }
             }

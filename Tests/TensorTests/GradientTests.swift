@@ -88,6 +88,8 @@ final class GradientTests: XCTestCase {
         let x = Tensor(shape: [2, 3, 2, 2], data: (0..<24).map { i in (i % 3 == 0 ? -1 : 1) * (0.3 + Float(i) * 0.05) }, requiresGrad: true)
         let film = Tensor(shape: [2, 6], data: (0..<12).map { i in Float(i % 4) * 0.05 - 0.08 }, requiresGrad: true)
         assertGradientsMatch([x, film]) { x.filmReLU(film) }
+        // x read by another op too: its gradient may already hold that op's part when FiLM's arrives.
+        assertGradientsMatch([x, film]) { x.filmReLU(film) * x }
         let gamma = film.slice(axis: 1, 0..<3).reshaped([2, 3, 1, 1]), beta = film.slice(axis: 1, 3..<6).reshaped([2, 3, 1, 1])
         XCTAssertEqual(x.filmReLU(film).data, (x * (gamma + 1) + beta).relu().data)
     }

@@ -20,6 +20,10 @@ extension Tensor {
         } } }
         return Tensor.result(shape: shape, data: out, parents: [x, film]) { out in
             guard let g = out.grad else { return }
+            // The features' gradient usually arrives here first (this op is their only reader): then it is
+            // written rather than added, into a buffer that is never zero-filled.
+            let freshX = x.requiresGrad && x.grad == nil && x !== film
+            if freshX { x.grad = scratchFloats(x.count) }
             Tensor.withGrads([x, film]) { d in g.rp { gp in x.data.rp { xp in film.data.rp { fp in out.data.rp { yp in
                 // Samples split over the kernel threads: each writes only its own rows of dx and dfilm.
                 parallelParts(b, parts: parts) { _, samples in
@@ -31,7 +35,7 @@ extension Tensor {
                         for j in 0..<hw { let gv = gr[j]; mg[j] = yr[j] > 0 ? gv : 0 }  // unconditional load: vectorises
                         if let dx = d[0] {
                             let scale = fp[i * 2 * c + k] + 1, dr = dx + row
-                            for j in 0..<hw { dr[j] += mg[j] * scale }
+                            if freshX { for j in 0..<hw { dr[j] = mg[j] * scale } } else { for j in 0..<hw { dr[j] += mg[j] * scale } }
                         }
                         if let df = d[1] {
                             df[i * 2 * c + k] += vdot(mg, xp + row, hw)
