@@ -27,6 +27,7 @@ final class ShippedModelForwardTests: XCTestCase {
         XCTAssertEqual(fused.actions.shape, plain.actions.shape)
         let worst = zip(fused.actions.data, plain.actions.data).map { abs($0 - $1) }.max() ?? .infinity
         XCTAssertLessThanOrEqual(worst, 1e-5, "shipped model's actions moved by \(worst)")
+        print("shipped model: largest action difference fused vs plain ops \(worst)")
         if let fa = fused.auxiliary, let pa = plain.auxiliary {
             let worstAux = zip(fa.data, pa.data).map { abs($0 - $1) }.max() ?? .infinity
             XCTAssertLessThanOrEqual(worstAux, 1e-5, "auxiliary points moved by \(worstAux)")

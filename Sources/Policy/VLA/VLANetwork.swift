@@ -144,8 +144,9 @@ public final class VLANetwork {
                 queryLogits.append(logits)
             }
             if a.keypoints > 0 {
-                x = x.conv2d(weight: w("cam\(cam).keypoints.weight"), bias: w("cam\(cam).keypoints.bias"), stride: 1, padding: 0)
-                    * a.keypointGain
+                // gain · conv(x, W, b) = conv(x, gain·W, gain·b): scaling the small weights instead of the maps.
+                x = x.conv2d(weight: w("cam\(cam).keypoints.weight") * a.keypointGain,
+                             bias: w("cam\(cam).keypoints.bias") * a.keypointGain, stride: 1, padding: 0)
             }
             parts.append(x.spatialSoftmax().reshaped([b, -1]))                  // (B, 2N)
         }
@@ -173,8 +174,9 @@ public final class VLANetwork {
         let b = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], q = config.architecture.textKeypoints
         let queries = text.linear(weight: w("cam\(cam).query.weight"), bias: w("cam\(cam).query.bias"))   // (B, Q·C)
         // One (Q, C) · (C, H·W) product per sample: query k's row is queries[k·C ..< (k+1)·C].
-        let maps = queries.reshaped([b, q, c]).batchedMatmul(x.reshaped([b, c, h * wd]))              // (B, Q, H·W)
-        return maps.reshaped([b, q, h, wd]) * config.architecture.keypointGain
+        // The gain scales the (B, Q·C) queries rather than the (B, Q, H·W) maps: the same product, a smaller op.
+        let scaled = (queries * config.architecture.keypointGain).reshaped([b, q, c])
+        return scaled.batchedMatmul(x.reshaped([b, c, h * wd])).reshaped([b, q, h, wd])             // (B, Q, H, W)
     }
 
     private func w(_ name: String) -> Tensor {
