@@ -33,6 +33,32 @@ final class ConvGeometryTests: XCTestCase {
         }
     }
 
+    func testLayerSizedConvWithSplitProductsMatchesDirectSums() {
+        // 16→32 channels, k3 s2 on 36×48 (the policy's second layer): big enough that forward, dW and dX run as
+        // several small-kernel sgemm blocks. Checked against plain sums in Double.
+        var rng = TestRNG(seed: 8)
+        let (c, h, w, oc, k, s, p) = (16, 36, 48, 32, 3, 2, 1)
+        let x = randomTensor([1, c, h, w], &rng), wt = randomTensor([oc, c, k, k], &rng)
+        let g = ConvGeometry(c: c, h: h, w: w, kh: k, kw: k, stride: s, padding: p)
+        XCTAssertGreaterThan(smallKernelBlocks(length: g.l, other: oc * g.ckk), 1, "the test must exercise split products")
+        let y = x.conv2d(weight: wt, stride: s, padding: p)
+        for (a, r) in zip(y.data, directConv(x, wt, stride: s, pad: p)) { XCTAssertEqual(Double(a), r, accuracy: 1e-4) }
+        let dout = randomTensor(y.shape, &rng)
+        (y * dout).sum().backward()
+        var dw = [Double](repeating: 0, count: wt.count), dx = [Double](repeating: 0, count: x.count)
+        for o in 0..<oc { for oy in 0..<g.oh { for ox in 0..<g.ow {
+            let d = Double(dout.data[(o * g.oh + oy) * g.ow + ox])
+            for ch in 0..<c { for ki in 0..<k { for kj in 0..<k {
+                let iy = oy * s - p + ki, ix = ox * s - p + kj
+                guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                let xi = (ch * h + iy) * w + ix, wi = ((o * c + ch) * k + ki) * k + kj
+                dw[wi] += d * Double(x.data[xi]); dx[xi] += d * Double(wt.data[wi])
+            } } }
+        } } }
+        for (a, r) in zip(wt.grad!, dw) { XCTAssertEqual(Double(a), r, accuracy: 1e-3) }
+        for (a, r) in zip(x.grad!, dx) { XCTAssertEqual(Double(a), r, accuracy: 1e-4) }
+    }
+
     func testTrainingStepsAreDeterministicWithTwoKernelThreads() {
         // conv → FiLM+ReLU → spatial softmax → linear, a few Adam steps; twice with the batch split over 2 threads
         // (bit-identical), and within rounding of the 1-thread run.
