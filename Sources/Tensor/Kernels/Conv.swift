@@ -46,8 +46,10 @@ extension ConvGeometry {
     /// Zeroes an output row's entries outside `valid` (the taps over the left and right padding).
     @inline(__always)
     func zeroPaddingColumns(_ row: UnsafeMutablePointer<Float>, _ valid: Range<Int>) {
-        for i in 0..<valid.lowerBound { row[i] = 0 }
-        for i in valid.upperBound..<ow { row[i] = 0 }
+        // Usually 0 or 1 column each side: single stores, not a memset call per row.
+        let lo = valid.lowerBound, hi = valid.upperBound
+        if lo == 1 { row[0] = 0 } else { for i in 0..<lo { row[i] = 0 } }
+        if hi == ow - 1 { row[hi] = 0 } else { for i in hi..<ow { row[i] = 0 } }
     }
 }
 
@@ -98,8 +100,7 @@ func im2col(_ col: UnsafeMutablePointer<Float>, ldc: Int, _ x: UnsafePointer<Flo
                     let dst = row + oy * ow
                     // Rows are short (a few dozen floats): plain loops, not memset/memcpy calls.
                     if iy < 0 || iy >= g.h || valid.isEmpty { for i in 0..<ow { dst[i] = 0 }; continue }
-                    for i in 0..<valid.lowerBound { dst[i] = 0 }
-                    for i in valid.upperBound..<ow { dst[i] = 0 }
+                    g.zeroPaddingColumns(dst, valid)
                     let src = x + (ch * g.h + iy) * g.w + off
                     if s == 1 {
                         for ox in valid { dst[ox] = src[ox] }
