@@ -107,7 +107,7 @@ func im2col(_ col: UnsafeMutablePointer<Float>, ldc: Int, _ x: UnsafePointer<Flo
                     } else if s == 2 {
                         copyEvens(dst, src, valid)
                     } else {
-                        for ox in valid { dst[ox] = src[ox * s] }
+                        for ox in valid { dst[ox] = src[ox &* s] }
                     }
                 }
             }
@@ -154,7 +154,7 @@ func col2im(_ dx: UnsafeMutablePointer<Float>, _ dcol: UnsafeMutablePointer<Floa
                         let d = dst + valid.lowerBound, r = src + valid.lowerBound
                         for i in 0..<valid.count { d[i] += r[i] }
                     } else {
-                        for ox in valid { dst[ox * s] += src[ox] }
+                        for ox in valid { dst[ox &* s] += src[ox] }  // &*: no overflow check per element (ox·s < W)
                     }
                 }
             }
