@@ -1,11 +1,15 @@
-// The BERT encoder forward pass (inference only) on the Tensor engine, with Hugging Face weight names:
+// The BERT encoder forward pass (inference only), with Hugging Face weight names:
 //   x = LayerNorm(word[ids] + position[0..<T] + tokenType[0])
 //   per layer: h = LayerNorm(x + Wo · attention(Wq x, Wk x, Wv x)); x = LayerNorm(h + W2 · gelu(W1 h))
+// It runs on a handful of buffers allocated once per call and reused by every layer, through the Tensor
+// module's pointer kernels: for a 16-token sentence the Tensor graph's per-op arrays were measurable next to
+// the arithmetic. Query, key and value are one linear (weights concatenated at load).
 import Foundation
 import Tensor
 
 struct BertLayer {
-    let query: (Tensor, Tensor), key: (Tensor, Tensor), value: (Tensor, Tensor), attnOut: (Tensor, Tensor)
+    /// Query, key and value weights stacked (3H, H), biases (3H).
+    let qkv: (Tensor, Tensor), attnOut: (Tensor, Tensor)
     let attnNorm: (Tensor, Tensor), inter: (Tensor, Tensor), out: (Tensor, Tensor), outNorm: (Tensor, Tensor)
 }
 
@@ -35,36 +39,78 @@ final class BertModel: @unchecked Sendable {  // weights are never mutated after
         embeddingNorm = try norm("embeddings.LayerNorm")
         layers = try (0..<c.numHiddenLayers).map { l in
             let p = "encoder.layer.\(l)."
-            return BertLayer(query: try linear(p + "attention.self.query", h, h), key: try linear(p + "attention.self.key", h, h),
-                             value: try linear(p + "attention.self.value", h, h), attnOut: try linear(p + "attention.output.dense", h, h),
+            let q = try linear(p + "attention.self.query", h, h), k = try linear(p + "attention.self.key", h, h),
+                v = try linear(p + "attention.self.value", h, h)
+            let qkv = (Tensor(shape: [3 * h, h], data: q.0.data + k.0.data + v.0.data),
+                       Tensor(shape: [3 * h], data: q.1.data + k.1.data + v.1.data))
+            return BertLayer(qkv: qkv, attnOut: try linear(p + "attention.output.dense", h, h),
                              attnNorm: try norm(p + "attention.output.LayerNorm"), inter: try linear(p + "intermediate.dense", i, h),
                              out: try linear(p + "output.dense", h, i), outNorm: try norm(p + "output.LayerNorm"))
         }
     }
 
-    /// Hidden states (B, T, H) for right-padded ids (B, T) with mask (B, T) (1 = token, 0 = padding).
-    /// Ids must be < vocabSize and T ≤ maxPositionEmbeddings (the tokenizer guarantees both).
-    func forward(ids: [Int], mask: Tensor, batch b: Int, length t: Int) -> Tensor {
-        withNoGrad {
-            let h = config.hiddenSize, eps = config.layerNormEps
-            let words = Tensor.embedding(ids: ids, shape: [b, t], table: wordEmbeddings)  // (B, T, H)
-            let positions = positionEmbeddings.slice(axis: 0, 0..<t)                       // (T, H)
-            let tokenType = tokenTypeEmbeddings.slice(axis: 0, 0..<1)                       // (1, H): all type 0
-            var x = (words + positions + tokenType).layerNorm(weight: embeddingNorm.0, bias: embeddingNorm.1, eps: eps)
-            for L in layers {
-                // x: (B, T, H)
-                let q = x.linear(weight: L.query.0, bias: L.query.1)
-                let k = x.linear(weight: L.key.0, bias: L.key.1)
-                let v = x.linear(weight: L.value.0, bias: L.value.1)
-                let a = Tensor.attention(q: q, k: k, v: v, heads: config.numAttentionHeads, keyMask: b > 1 ? mask : nil)
-                let hAttn = (x + a.linear(weight: L.attnOut.0, bias: L.attnOut.1))
-                    .layerNorm(weight: L.attnNorm.0, bias: L.attnNorm.1, eps: eps)
-                let ff = hAttn.linear(weight: L.inter.0, bias: L.inter.1).gelu()             // (B, T, I)
-                x = (hAttn + ff.linear(weight: L.out.0, bias: L.out.1))
-                    .layerNorm(weight: L.outNorm.0, bias: L.outNorm.1, eps: eps)
+    /// Hidden states (B, T, H), row-major, for right-padded ids (B, T); `lengths[b]` real tokens in row b.
+    /// Ids must be < vocabSize and 1 ≤ lengths[b] ≤ T ≤ maxPositionEmbeddings (the tokenizer guarantees all three).
+    func forward(ids: [Int], lengths: [Int], batch b: Int, length t: Int) -> [Float] {
+        precondition(ids.count == b * t && lengths.count == b)
+        let h = config.hiddenSize, inter = config.intermediateSize, heads = config.numAttentionHeads
+        let eps = config.layerNormEps, rows = b * t
+        var x = [Float](repeating: 0, count: rows * h)
+        var qkv = [Float](repeating: 0, count: rows * 3 * h), context = x, projected = x
+        var ff = [Float](repeating: 0, count: rows * inter), scores = [Float](repeating: 0, count: t * t)
+        x.withUnsafeMutableBufferPointer { xb in
+            let x = xb.baseAddress!
+            wordEmbeddings.data.withUnsafeBufferPointer { word in
+                positionEmbeddings.data.withUnsafeBufferPointer { pos in
+                    tokenTypeEmbeddings.data.withUnsafeBufferPointer { type in
+                        for r in 0..<rows {
+                            let w = word.baseAddress! + ids[r] * h, p = pos.baseAddress! + (r % t) * h
+                            for c in 0..<h { x[r * h + c] = w[c] + p[c] + type[c] }  // token type 0
+                        }
+                    }
+                }
             }
-            precondition(x.shape == [b, t, h])
-            return x
+            norm(x, nil, embeddingNorm, rows, eps)
+            for L in layers {
+                qkv.withUnsafeMutableBufferPointer { qkv in
+                    linear(qkv.baseAddress!, x, L.qkv, rows, h, 3 * h)
+                    context.withUnsafeMutableBufferPointer { ctx in
+                        scores.withUnsafeMutableBufferPointer { s in
+                            for i in 0..<b {
+                                EncoderKernels.selfAttention(out: ctx.baseAddress! + i * t * h, qkv: qkv.baseAddress! + i * t * 3 * h,
+                                                             scores: s.baseAddress!, length: t, keys: lengths[i], width: h, heads: heads)
+                            }
+                        }
+                        projected.withUnsafeMutableBufferPointer { linear($0.baseAddress!, ctx.baseAddress!, L.attnOut, rows, h, h) }
+                    }
+                }
+                projected.withUnsafeBufferPointer { norm(x, $0.baseAddress!, L.attnNorm, rows, eps) }
+                ff.withUnsafeMutableBufferPointer { ff in
+                    linear(ff.baseAddress!, x, L.inter, rows, h, inter)
+                    EncoderKernels.geluInPlace(ff.baseAddress!, count: rows * inter)
+                    projected.withUnsafeMutableBufferPointer { linear($0.baseAddress!, ff.baseAddress!, L.out, rows, inter, h) }
+                }
+                projected.withUnsafeBufferPointer { norm(x, $0.baseAddress!, L.outNorm, rows, eps) }
+            }
+        }
+        return x
+    }
+
+    private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ wb: (Tensor, Tensor), _ rows: Int, _ c: Int, _ oc: Int) {
+        wb.0.data.withUnsafeBufferPointer { w in
+            wb.1.data.withUnsafeBufferPointer { bias in
+                EncoderKernels.linear(out, inp, weight: w.baseAddress!, bias: bias.baseAddress!, rows: rows, inputs: c, outputs: oc)
+            }
+        }
+    }
+
+    /// x ← LayerNorm(x + y) (or of x alone when y is nil).
+    private func norm(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>?, _ wb: (Tensor, Tensor), _ rows: Int, _ eps: Float) {
+        wb.0.data.withUnsafeBufferPointer { w in
+            wb.1.data.withUnsafeBufferPointer { bias in
+                EncoderKernels.addLayerNorm(x, adding: y, weight: w.baseAddress!, bias: bias.baseAddress!,
+                                            rows: rows, width: config.hiddenSize, eps: eps)
+            }
         }
     }
 }

@@ -74,13 +74,12 @@ public final class TextEncoder: Sendable {
         let seqs = texts.map(tokenize)
         let b = seqs.count, t = seqs.map(\.count).max() ?? 2, h = dimension
         var ids = [Int](repeating: tokenizer.padID, count: b * t)
-        var mask = [Float](repeating: 0, count: b * t)
-        for (i, s) in seqs.enumerated() { for (j, id) in s.enumerated() { ids[i * t + j] = id; mask[i * t + j] = 1 } }
-        let hidden = model.forward(ids: ids, mask: Tensor(shape: [b, t], data: mask), batch: b, length: t)  // (B, T, H)
+        for (i, s) in seqs.enumerated() { for (j, id) in s.enumerated() { ids[i * t + j] = id } }
+        let hidden = model.forward(ids: ids, lengths: seqs.map(\.count), batch: b, length: t)  // (B, T, H)
         return seqs.enumerated().map { i, s in
             // Mean over real tokens, then unit length (sentence-transformers' Pooling + Normalize).
             var v = [Double](repeating: 0, count: h)
-            for j in 0..<s.count { for c in 0..<h { v[c] += Double(hidden.data[(i * t + j) * h + c]) } }
+            for j in 0..<s.count { for c in 0..<h { v[c] += Double(hidden[(i * t + j) * h + c]) } }
             let mean = v.map { $0 / Double(s.count) }
             let norm = max(mean.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
             return TextEmbedding(ids: s, tokens: s.map(tokenizer.token), vector: mean.map { Float($0 / norm) })
