@@ -1,28 +1,32 @@
 // LayerNorm and softmax over the last dimension.
 import Foundation
 
-/// out (N, C) = (x − mean) · rstd · weight + bias; saves mean (N), rstd (N) for backward.
+/// out (N, C) = (x − mean) · rstd · weight + bias; saves mean (N), rstd (N) for backward. In place (out == x) is fine.
 func layernorm_forward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?, rstd: UnsafeMutablePointer<Float>?,
                        x: UnsafePointer<Float>, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
                        n: Int, c: Int, eps: Float) {
     for i in 0..<n {
         let xr = x + i * c, o = out + i * c
-        // Accumulate in Double: BERT's eps is 1e-12, so the variance must not lose digits.
-        var m: Double = 0
-        for j in 0..<c { m += Double(xr[j]) }
-        m /= Double(c)
-        var v: Double = 0
-        for j in 0..<c { let d = Double(xr[j]) - m; v += d * d }
-        v /= Double(c)
-        let s = Float(1 / (v + Double(eps)).squareRoot())
-        let mf = Float(m)
-        for j in 0..<c {
-            var y = (xr[j] - mf) * s
+        // Two passes, the variance over centred values: BERT's eps is 1e-12, so the variance must not come from
+        // E[x²] − E[x]² (which cancels). Lanes of partial sums keep float rounding at ~1e-7 relative.
+        let m = vsum(xr, c) / Float(c)
+        var acc = Float8(repeating: 0), v: Float = 0, j = 0
+        while j + 8 <= c { let d = load8(xr + j) - m; acc += d * d; j += 8 }
+        while j < c { let d = xr[j] - m; v += d * d; j += 1 }
+        v = (v + acc.sum()) / Float(c)
+        let s = 1 / (v + eps).squareRoot()
+        j = 0
+        if let weight, let bias {
+            while j + 8 <= c { store8(o + j, (load8(xr + j) - m) * s * load8(weight + j) + load8(bias + j)); j += 8 }
+        }
+        while j < c {
+            var y = (xr[j] - m) * s
             if let weight { y *= weight[j] }
             if let bias { y += bias[j] }
             o[j] = y
+            j += 1
         }
-        mean?[i] = mf
+        mean?[i] = m
         rstd?[i] = s
     }
 }

@@ -28,19 +28,28 @@ func vexp(_ x: Float8) -> Float8 {
     return y * unsafeBitCast((nBits &+ 127) &<< 23, to: Float8.self)
 }
 
-/// erf per lane (Abramowitz & Stegun 7.1.26: |error| ≤ 1.5·10⁻⁷ in exact arithmetic, ≤ 5·10⁻⁷ in float).
+/// erf per lane: an odd rational function x·P(x²)/Q(x²) over x clamped to [−4, 4] (where erf is 1 within
+/// 1.6·10⁻⁸), degrees 13/8 — the minimax form Eigen and XLA use for float erf. |error| ≤ 6.5·10⁻⁸ in exact
+/// arithmetic. No exp and no sign fix-up: it replaced Abramowitz & Stegun 7.1.26 (an exp and a division),
+/// taking GELU from 5.6% to 3.3% of a MiniLM embedding (perf).
 @inline(__always)
 func verf(_ x: Float8) -> Float8 {
-    let zero = Float8(repeating: 0)
-    let a = x.replacing(with: zero - x, where: x .< 0)
-    let t = 1 / (1 + 0.3275911 * a)
-    var p = Float8(repeating: 1.061405429)
-    p = p * t - 1.453152027
-    p = p * t + 1.421413741
-    p = p * t - 0.284496736
-    p = p * t + 0.254829592
-    let e = Float8(repeating: 1) - p * t * vexp(zero - a * a)
-    return e.replacing(with: zero - e, where: x .< 0)
+    let lo = Float8(repeating: -4), hi = Float8(repeating: 4)
+    let xc = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
+    let x2 = xc * xc
+    var p = Float8(repeating: -2.72614225801306e-10)
+    p = p * x2 + 2.77068142495902e-08
+    p = p * x2 - 2.10102402082508e-06
+    p = p * x2 - 5.69250639462346e-05
+    p = p * x2 - 7.34990630326855e-04
+    p = p * x2 - 2.95459980854025e-03
+    p = p * x2 - 1.60960333262415e-02
+    var q = Float8(repeating: -1.45660718464996e-05)
+    q = q * x2 - 2.13374055278905e-04
+    q = q * x2 - 1.68282697438203e-03
+    q = q * x2 - 7.37332916720468e-03
+    q = q * x2 - 1.42647390514189e-02
+    return xc * p / q
 }
 
 /// max x[i], i < n (−∞ for n = 0); eight lanes at a time (a scalar `max` loop does not vectorise).
