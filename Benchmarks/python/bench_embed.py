@@ -2,7 +2,7 @@
 """Python twin of `vlaterm bench embed`: sentence-transformers all-MiniLM-L6-v2 on the same 16-token
 sentence, PyTorch CPU with a fixed thread count. Prints one JSON object on stdout.
 
-    .venv-ref/bin/python Benchmarks/python/bench_embed.py --runs 300 --threads 2
+    .venv-st/bin/python Benchmarks/python/bench_embed.py --runs 300 --threads 1
 (needs sentence-transformers + torch: see scripts/make_text_encoder_fixture.py; vlaterm itself never does)
 """
 import argparse

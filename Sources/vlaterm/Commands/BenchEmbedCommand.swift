@@ -14,7 +14,7 @@ struct BenchEmbedCommand: ParsableCommand {
         (sentence-transformers `encode`, PyTorch CPU, --peer-threads threads) and prints the ratio
         vlaterm / sentence-transformers (target ≤ 0.5). Build with `swift build -c release` first.
 
-        Example: .build/release/vlaterm bench embed --runs 300 --python .venv-ref/bin/python --json
+        Example: .build/release/vlaterm bench embed --runs 300 --python .venv-st/bin/python --peer-threads 1 --json
         """
     )
 
@@ -22,7 +22,7 @@ struct BenchEmbedCommand: ParsableCommand {
 
     @Option(help: "Timed runs (after 20 warm-up runs).") var runs = 300
     @Option(help: "OpenBLAS threads for vlaterm (default: the inference policy, 1).") var threads: Int?
-    @Option(help: "Python with sentence-transformers + torch, to run the twin (e.g. .venv-ref/bin/python).") var python: String?
+    @Option(help: "Python with sentence-transformers + torch, to run the twin (e.g. .venv-st/bin/python; see BENCHMARKS.md).") var python: String?
     @Option(help: "Threads for the PyTorch twin.") var peerThreads = 2
     @Option(help: "Encoder folder (default: $VLATERM_TEXT_ENCODER or ~/.cache/vlaterm/all-MiniLM-L6-v2).") var encoder: String?
     @Flag(help: "Print one JSON object on stdout.") var json = false
