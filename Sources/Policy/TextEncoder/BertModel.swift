@@ -7,18 +7,30 @@
 import Foundation
 import Tensor
 
+/// One layer's weights as loaded; `Packed` is the same in the model's `WeightArena`, which the forward reads.
 struct BertLayer {
     /// Query, key and value weights stacked (3H, H), biases (3H).
     let qkv: (Tensor, Tensor), attnOut: (Tensor, Tensor)
     let attnNorm: (Tensor, Tensor), inter: (Tensor, Tensor), out: (Tensor, Tensor), outNorm: (Tensor, Tensor)
+
+    var all: [(Tensor, Tensor)] { [qkv, attnOut, attnNorm, inter, out, outNorm] }
+
+    typealias Pair = (UnsafePointer<Float>, UnsafePointer<Float>)
+    struct Packed { let qkv: Pair, attnOut: Pair, attnNorm: Pair, inter: Pair, out: Pair, outNorm: Pair }
+
+    func packed(into arena: WeightArena) -> Packed {
+        func p(_ wb: (Tensor, Tensor)) -> Pair { (arena.copy(wb.0), arena.copy(wb.1)) }
+        return Packed(qkv: p(qkv), attnOut: p(attnOut), attnNorm: p(attnNorm), inter: p(inter), out: p(out), outNorm: p(outNorm))
+    }
 }
 
 /// BERT weights plus the forward pass. Immutable after loading.
 final class BertModel: @unchecked Sendable {  // weights are never mutated after init; forward only reads them.
     let config: BertConfig
     let wordEmbeddings: Tensor, positionEmbeddings: Tensor, tokenTypeEmbeddings: Tensor
-    let embeddingNorm: (Tensor, Tensor)
-    let layers: [BertLayer]
+    let embeddingNorm: BertLayer.Pair
+    let layers: [BertLayer.Packed]
+    private let arena: WeightArena   // owns the memory `embeddingNorm` and `layers` point into
 
     /// Loads every tensor the forward needs, checking each shape against the config.
     init(config c: BertConfig, weights f: SafetensorsFile) throws {
@@ -36,8 +48,8 @@ final class BertModel: @unchecked Sendable {  // weights are never mutated after
         wordEmbeddings = try t("embeddings.word_embeddings.weight", [c.vocabSize, h])
         positionEmbeddings = try t("embeddings.position_embeddings.weight", [c.maxPositionEmbeddings, h])
         tokenTypeEmbeddings = try t("embeddings.token_type_embeddings.weight", [c.typeVocabSize, h])
-        embeddingNorm = try norm("embeddings.LayerNorm")
-        layers = try (0..<c.numHiddenLayers).map { l in
+        let embNorm = try norm("embeddings.LayerNorm")
+        let loaded = try (0..<c.numHiddenLayers).map { l in
             let p = "encoder.layer.\(l)."
             let q = try linear(p + "attention.self.query", h, h), k = try linear(p + "attention.self.key", h, h),
                 v = try linear(p + "attention.self.value", h, h)
@@ -47,6 +59,10 @@ final class BertModel: @unchecked Sendable {  // weights are never mutated after
                              attnNorm: try norm(p + "attention.output.LayerNorm"), inter: try linear(p + "intermediate.dense", i, h),
                              out: try linear(p + "output.dense", h, i), outNorm: try norm(p + "output.LayerNorm"))
         }
+        let arena = WeightArena(floats: ([embNorm] + loaded.flatMap(\.all)).reduce(0) { $0 + $1.0.count + $1.1.count })
+        embeddingNorm = (arena.copy(embNorm.0), arena.copy(embNorm.1))
+        layers = loaded.map { $0.packed(into: arena) }
+        self.arena = arena
     }
 
     /// Hidden states (B, T, H), row-major, for right-padded ids (B, T); `lengths[b]` real tokens in row b.
@@ -96,21 +112,12 @@ final class BertModel: @unchecked Sendable {  // weights are never mutated after
         return x
     }
 
-    private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ wb: (Tensor, Tensor), _ rows: Int, _ c: Int, _ oc: Int) {
-        wb.0.data.withUnsafeBufferPointer { w in
-            wb.1.data.withUnsafeBufferPointer { bias in
-                EncoderKernels.linear(out, inp, weight: w.baseAddress!, bias: bias.baseAddress!, rows: rows, inputs: c, outputs: oc)
-            }
-        }
+    private func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ wb: BertLayer.Pair, _ rows: Int, _ c: Int, _ oc: Int) {
+        EncoderKernels.linear(out, inp, weight: wb.0, bias: wb.1, rows: rows, inputs: c, outputs: oc)
     }
 
     /// x ← LayerNorm(x + y) (or of x alone when y is nil).
-    private func norm(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>?, _ wb: (Tensor, Tensor), _ rows: Int, _ eps: Float) {
-        wb.0.data.withUnsafeBufferPointer { w in
-            wb.1.data.withUnsafeBufferPointer { bias in
-                EncoderKernels.addLayerNorm(x, adding: y, weight: w.baseAddress!, bias: bias.baseAddress!,
-                                            rows: rows, width: config.hiddenSize, eps: eps)
-            }
-        }
+    private func norm(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>?, _ wb: BertLayer.Pair, _ rows: Int, _ eps: Float) {
+        EncoderKernels.addLayerNorm(x, adding: y, weight: wb.0, bias: wb.1, rows: rows, width: config.hiddenSize, eps: eps)
     }
 }
