@@ -1,7 +1,8 @@
 // The scripted expert as a supervisor of a learned policy (HG-DAgger, Kelly et al. 2019): the policy drives,
 // and the expert — who sees the simulator's privileged state — takes over the moment the policy is about to
 // do something a careful human would stop: close the fingers where there is nothing to grasp, let go of the
-// object outside the container, go down beside the object, press on something, stall, or dawdle. Its
+// object outside the container, go down beside the object, press on something, hold the object without lifting
+// it, stall, or dawdle. Its
 // corrections are recorded as intervention steps, the data the policy lacks: how to recover from its own
 // mistakes, in the states it actually reaches.
 import RobotKit
@@ -14,6 +15,7 @@ public struct ExpertOversight: Sendable {
         case descendBesideObject = "descend-beside-object"
         case contactForce = "contact-force"
         case noProgress = "no-progress"
+        case noLift = "no-lift"
         case tooSlow = "too-slow"
     }
 
@@ -33,17 +35,23 @@ public struct ExpertOversight: Sendable {
     /// The policy must move the hand this far (m) or change the gripper within `stallTicks`.
     public var stallDistance = 0.015
     public var stallTicks = 40
+    /// Holding the object closed below this height (m), away from the container, the policy must start lifting within
+    /// `liftTicks`: the expert closes for 8 ticks and lifts; a policy that keeps "closing" (the view no longer
+    /// changes once the fingers are shut) never will.
+    public var liftHeight = 0.08
+    public var liftTicks = 12
     /// Ticks the policy may drive without finishing before the expert takes over.
     public var patienceTicks = 160
 
     private var recent: [SIMD3<Double>] = []
     private var recentGripper: [Double] = []
     private var policyTicks = 0
+    private var heldWithoutLifting = 0
 
     public init() {}
 
     /// Forget the policy's recent motion (after a take-over or at an episode start).
-    public mutating func reset() { recent = []; recentGripper = []; policyTicks = 0 }
+    public mutating func reset() { recent = []; recentGripper = []; policyTicks = 0; heldWithoutLifting = 0 }
 
     /// Whether the expert should take over instead of executing `proposed` (the policy's action, after the robot's
     /// limits) in the simulator's current state. Call once per policy-driven tick.
@@ -62,6 +70,13 @@ public struct ExpertOversight: Sendable {
            fromObject > graspTolerance || ee.z - max(o.z, 0.018) > graspHeightTolerance { return .closeAwayFromObject }
         if proposed.gripper >= 0.5, grasped, horizontal(o - goal) > placeTolerance { return .openOutsideContainer }
         if !grasped, ee.z < lowHeight, proposed.dz < 0, fromObject > descendTolerance { return .descendBesideObject }
+        // Closed on the object, low and away from the container, and not going up: the expert lifts after 8 ticks.
+        if grasped, proposed.gripper < 0.5, proposed.dz <= 0.001, ee.z < liftHeight, horizontal(o - goal) > placeTolerance {
+            heldWithoutLifting += 1
+            if heldWithoutLifting > liftTicks { return .noLift }
+        } else {
+            heldWithoutLifting = 0
+        }
         if recent.count == stallTicks, let first = recent.first,
            recent.allSatisfy({ length($0 - first) < stallDistance }),
            (recentGripper.max() ?? 0) - (recentGripper.min() ?? 0) < 0.5 { return .noProgress }

@@ -55,6 +55,25 @@ final class ExpertOversightTests: XCTestCase {
         }
     }
 
+    /// Fingers closed on the object and then nothing: the expert would have lifted after 8 ticks.
+    func testHoldingTheObjectWithoutLiftingIsCaught() throws {
+        let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
+        var expert = ScriptedExpert(), oversight = ExpertOversight()
+        while expert.phase != .lift, sim.tick < 200 {
+            let a = sim.limits.clamp(expert.action(for: sim))
+            XCTAssertNil(oversight.check(sim, proposed: a), "the expert's own approach and close, tick \(sim.tick)")
+            try sim.send(a)
+        }
+        XCTAssertTrue(sim.isTargetGrasped())
+        var reason: ExpertOversight.Reason?, ticks = 0
+        while reason == nil, ticks < 30 {
+            reason = oversight.check(sim, proposed: .hold(gripper: 0))
+            try sim.send(.hold(gripper: 0)); ticks += 1
+        }
+        XCTAssertEqual(reason, .noLift)
+        XCTAssertLessThanOrEqual(ticks, oversight.liftTicks + 1, "caught once the hold outlasts the lift window")
+    }
+
     func testLettingGoOutsideTheContainerIsCaught() throws {
         let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
         var expert = ScriptedExpert(), oversight = ExpertOversight()

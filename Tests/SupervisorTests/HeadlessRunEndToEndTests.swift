@@ -39,20 +39,21 @@ final class HeadlessRunEndToEndTests: XCTestCase {
     }
 
     /// The shipped model (models/default.safetensors) drives `vlaterm run` — its default policy — under the same
-    /// supervision as the console. It does not reliably complete pick-place yet (its eval: 49/100 template
-    /// instructions; under supervision, seeds 0–5 here each end in a contact-force exception when a finger lands on
-    /// the object instead of beside it), so this asserts what must hold: it loads, its actions reach the robot, and
-    /// every exception holds the arm with nothing unsafe sent.
-    func testTheBuiltInModelRunsUnderSupervision() throws {
+    /// supervision as the console, and completes the README's example: "put the red cube in the bin". The run is
+    /// deterministic (the simulator pauses while the model thinks), so this seed is a fixed check, not a lottery; the
+    /// model's success rate over many seeds is `vlaterm eval`'s job (models/README.md).
+    func testTheBuiltInModelCompletesPickPlaceUnderSupervision() throws {
         let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
         guard FileManager.default.fileExists(atPath: model) else { throw XCTSkip("no shipped model at \(model)") }
-        let (_, r) = try VLATermProcess.runJSON(["run", "put the red cube in the bin", "--json", "--seed", "3",
-                                                 "--takeover-budget", "1", "--max-seconds", "20"])
+        let (status, r) = try VLATermProcess.runJSON(["run", "put the red cube in the bin", "--json", "--seed", "0",
+                                                      "--takeover-budget", "1", "--max-seconds", "20"])
         XCTAssertEqual(r["policy"] as? String, "embedded", "run's default policy is the built-in model: \(r)")
-        XCTAssertGreaterThan(r["inference_requests"] as? Int ?? 0, 0)
-        XCTAssertGreaterThan(r["autonomy_commands"] as? Int ?? 0, 0, "the model's actions reached the robot")
+        XCTAssertEqual(r["success"] as? Bool, true, "\(r["exceptions"] ?? [])")
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual((r["exceptions"] as? [Any])?.count, 0)
+        XCTAssertGreaterThan(r["inference_requests"] as? Int ?? 0, 5)
+        XCTAssertGreaterThan(r["autonomy_commands"] as? Int ?? 0, 20, "the model's actions drove the robot")
         XCTAssertEqual(r["unsafe_commands"] as? Int, 0)
-        XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0)
     }
 
     /// A shove while the target is pinched in the fingers may not move it at all (the grasp holds): then the run

@@ -60,7 +60,7 @@ struct TrainCommand: ParsableCommand {
                                    + "--correction-steps steps over everything. The periodic checkpoint covers the main training only."))
     var correctionsRounds = 0
     @Option(help: "Episodes the model drives per correction round.") var correctionEpisodes = 400
-    @Option(help: "Training steps after each correction round.") var correctionSteps = 1500
+    @Option(help: "Training steps after each correction round.") var correctionSteps = 3000
     @Option(help: "First seed of the correction episodes (round R adds (R-1)·100000).") var correctionSeed: UInt64 = 200_000
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
     @Option(help: "Only convert: write the weights of this checkpoint (e.g. OUT.ckpt of a stopped run) to --out, no training.")
