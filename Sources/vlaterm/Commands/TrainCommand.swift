@@ -42,6 +42,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Peak learning rate (warm-up then cosine decay to 10%).") var lr: Float = 2e-3
     @Option(help: "Actions predicted per chunk (K).") var chunkSize = 10
     @Option(help: "Random-shift augmentation in pixels (0 = off).") var shift = 4
+    @Option(help: ArgumentHelp("Gaussian noise added to each dimension of the instruction embedding (augmentation).",
+                               discussion: "The L2-normalised 384-D MiniLM embedding has entries of about 0.05; noise makes nearby phrasings "
+                                   + "map to the same behaviour."))
+    var textNoise: Float = 0.005
     @Option(help: "Weight of the auxiliary grasp/place-point loss next to the action loss.") var auxWeight: Float = 1
     @Option(help: "Weight of the image-cell cross-entropy for cameras with a calibration (inside the auxiliary loss).")
     var imagePointWeight: Float = 1
@@ -84,6 +88,7 @@ struct TrainCommand: ParsableCommand {
         guard (1...64).contains(chunkSize) else { throw ValidationError("--chunk-size must be in 1...64") }
         guard lr.isFinite, lr > 0, lr < 1 else { throw ValidationError("--lr must be in (0, 1)") }
         guard (0...16).contains(shift) else { throw ValidationError("--shift must be in 0...16") }
+        guard textNoise.isFinite, (0...1).contains(textNoise) else { throw ValidationError("--text-noise must be in 0...1") }
         guard auxWeight.isFinite, auxWeight >= 0, auxWeight <= 100 else { throw ValidationError("--aux-weight must be in 0...100") }
         guard imagePointWeight.isFinite, (0...100).contains(imagePointWeight) else { throw ValidationError("--image-point-weight must be in 0...100") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
@@ -173,6 +178,7 @@ struct TrainCommand: ParsableCommand {
         let network = initial ?? VLANetwork(config: config, seed: seed)
         var options = TrainOptions(steps: steps, batch: batch, learningRate: lr, seed: seed, shift: shift, auxiliaryWeight: auxWeight)
         options.imagePointWeight = imagePointWeight
+        options.textNoise = textNoise
         let trainer = try Trainer(network: network, dataset: dataset, embeddings: embeddings, options: options)
         let ckptURL = URL(fileURLWithPath: out + ".ckpt")
         if let resume {
