@@ -27,6 +27,10 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     /// Execute at most this many actions of each chunk before asking again (openpi's `replan_steps`);
     /// nil executes the whole chunk. Default nil.
     public var actionsPerChunk: Int? = nil
+    /// Skip the actions of a chunk meant for ticks that passed between its observation and its arrival (action i
+    /// is for the i-th tick after the observation). The built-in model's chunks are trained that way; a chunk
+    /// executed one tick late overshoots at every replan. Default false (execute a chunk from its first action).
+    public var alignChunksToObservation = false
     /// Ask for the next chunk when this many actions of the current one remain, so inference overlaps
     /// execution. 0 = ask only when the chunk is used up (the robot holds while waiting). Default 0.
     public var requestAhead = 0

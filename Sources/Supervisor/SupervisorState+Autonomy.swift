@@ -5,6 +5,7 @@ extension SupervisorState {
     /// AUTONOMY tick: observation checks, deadline check, then the next checked action of the chunk (or hold),
     /// then a new inference request when the chunk is (nearly) used up and none is in flight.
     mutating func autonomyTick(_ s: TickSummary, now: Double, into out: inout [SupervisorAction]) {
+        defer { autonomyTicks += 1 }
         if let (kind, detail) = observationProblem(s, now: now) {
             raise(kind, detail, now: now, into: &out)
             out.append(.hold(reason: kind.label))
@@ -39,7 +40,7 @@ extension SupervisorState {
             let id = nextRequestId
             nextRequestId += 1
             let deadline = now + config.inferenceTimeout
-            inFlight = (id, deadline)
+            inFlight = (id, deadline, autonomyTicks)
             out.append(.requestInference(id: id, instruction: instruction ?? "", deadline: deadline))
         }
     }
@@ -93,8 +94,12 @@ extension SupervisorState {
         case .failure(let problem):
             raise(problem.kind, "request \(id): \(problem.detail); chunk rejected", now: now, into: &out)
         case .success(let actions):
-            let n = config.actionsPerChunk.map { min(max($0, 1), actions.count) } ?? actions.count
-            chunk = Array(actions.prefix(n))
+            // Action i of a chunk is meant for the i-th tick from its observation; the ticks that already went by
+            // while it was computed are skipped (the robot did something else in them), so the chunk stays in time.
+            let skip = config.alignChunksToObservation ? min(max(autonomyTicks - f.tick, 0), actions.count - 1) : 0
+            let rest = actions.dropFirst(skip)
+            let n = config.actionsPerChunk.map { min(max($0, 1), rest.count) } ?? rest.count
+            chunk = Array(rest.prefix(n))
             chunkIndex = 0
         }
         return out

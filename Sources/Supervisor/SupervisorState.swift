@@ -13,7 +13,10 @@ struct SupervisorState: Sendable {
 
     // Policy loop.
     var nextRequestId: UInt64 = 1
-    var inFlight: (id: UInt64, deadline: Double)?
+    /// The request awaiting a reply, and the autonomy tick whose observation it carries.
+    var inFlight: (id: UInt64, deadline: Double, tick: Int)?
+    /// Autonomy ticks so far (each one sent or held once).
+    var autonomyTicks = 0
     var chunk: [Action] = []
     var chunkIndex = 0
 

@@ -204,6 +204,35 @@ final class BehaviourTests: XCTestCase {
         XCTAssertEqual(h.tick().requestIds.count, 1, "asks again after 2 of 10")
     }
 
+    /// Action i of a chunk is for the i-th tick after its observation: a reply that arrives for the next tick starts
+    /// at its second action, one that took three ticks at its fourth; never past the last.
+    func testAlignedChunksSkipTheTicksThatWentByWhileTheyWereComputed() {
+        var cfg = SupervisorConfiguration()
+        cfg.alignChunksToObservation = true
+        cfg.actionsPerChunk = 2
+        let rows = (0..<6).map { i in [0.001 * Double(i + 1), 0, 0, 0, 1] }
+        var h = Harness(cfg)
+        h.startAutonomy(rows)   // requested on the first tick, answered before the second
+        XCTAssertEqual(h.tick().sends.map(\.0.dx), [0.002], "the first action was meant for the tick that asked")
+        var out = h.tick()
+        XCTAssertEqual(out.sends.map(\.0.dx), [0.003], "actionsPerChunk counts from the aligned start")
+        let id = try! XCTUnwrap(out.requestIds.first)
+        _ = h.ticks(2)   // two ticks held while the reply is computed
+        _ = h.sup.policyReply(requestId: id, actions: rows)
+        XCTAssertEqual(h.tick().sends.map(\.0.dx), [0.004], "three ticks after its observation: the fourth action")
+
+        var late = Harness(cfg)
+        _ = late.sup.submitInstruction("put the red cube in the bin")
+        let first = try! XCTUnwrap(late.tick().requestIds.first)
+        _ = late.ticks(10)
+        _ = late.sup.policyReply(requestId: first, actions: Array(rows.prefix(3)))
+        XCTAssertEqual(late.tick().sends.map(\.0.dx), [0.003], "a reply later than its whole chunk still runs its last action")
+
+        var plain = Harness()
+        plain.startAutonomy(rows)
+        XCTAssertEqual(plain.tick().sends.map(\.0.dx), [0.001], "without alignment a chunk starts at its first action")
+    }
+
     func testNewInstructionDuringARunInterruptsIt() {
         var h = Harness()
         h.startAutonomy()

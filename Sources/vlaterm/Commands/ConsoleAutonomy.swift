@@ -39,7 +39,8 @@ enum ConsoleAutonomy {
     static func configuration(for sim: TabletopSim, policy: String = "") -> SupervisorConfiguration {
         var c = SupervisorConfiguration()
         // The built-in model re-plans every 4 actions of its chunk, as `vlaterm eval` runs it by default (replan:4).
-        if policy == "embedded" { c.actionsPerChunk = 4 }
+        // Its chunk's first action is meant for the observation's tick; the reply arrives for the next one.
+        if policy == "embedded" { c.actionsPerChunk = 4; c.alignChunksToObservation = true }
         c.limits = sim.limits
         c.workspace = Workspace(
             min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,
