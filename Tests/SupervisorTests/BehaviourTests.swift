@@ -214,7 +214,7 @@ final class BehaviourTests: XCTestCase {
         var h = Harness(cfg)
         h.startAutonomy(rows)   // requested on the first tick, answered before the second
         XCTAssertEqual(h.tick().sends.map(\.0.dx), [0.002], "the first action was meant for the tick that asked")
-        var out = h.tick()
+        let out = h.tick()
         XCTAssertEqual(out.sends.map(\.0.dx), [0.003], "actionsPerChunk counts from the aligned start")
         let id = try! XCTUnwrap(out.requestIds.first)
         _ = h.ticks(2)   // two ticks held while the reply is computed
