@@ -45,7 +45,7 @@ public final class ConsoleApp {
 
     /// The app's own keys (not teleop): data, listed by the help overlay like every other binding.
     public static let appBindings: [(keys: String, action: String)] = [
-        ("i /", "type an instruction (Enter: set and start autonomy, Esc: cancel)"),
+        ("i /", "type an instruction (Enter: set and start autonomy, Esc: cancel, Ctrl-U: clear)"),
         ("Enter", "start autonomy with the current instruction"),
         ("?", "show / hide this help"),
         ("Ctrl-L", "redraw the screen"),

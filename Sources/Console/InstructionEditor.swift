@@ -47,6 +47,17 @@ public struct InstructionEditor: Sendable, Equatable {
         case .right: cursor = min(scalars.count, cursor + 1)
         case .home: cursor = 0
         case .end: cursor = scalars.count
+        // The readline keys a shell user reaches for: Ctrl-A/E home/end, Ctrl-U/K delete to the start/end,
+        // Ctrl-W the word before the cursor.
+        case .char("\u{1}"): cursor = 0
+        case .char("\u{5}"): cursor = scalars.count
+        case .char("\u{15}"): scalars.removeSubrange(0..<cursor); cursor = 0
+        case .char("\u{b}"): scalars.removeSubrange(cursor..<scalars.count)
+        case .char("\u{17}"):
+            var start = cursor
+            while start > 0, scalars[start - 1] == " " { start -= 1 }
+            while start > 0, scalars[start - 1] != " " { start -= 1 }
+            scalars.removeSubrange(start..<cursor); cursor = start
         case .char(let c):
             // Only characters that draw as one cell; control characters and wide glyphs are dropped.
             for s in c.unicodeScalars where CellBuffer.displayable(s) == s && scalars.count < InstructionEditor.maxLength {

@@ -40,4 +40,24 @@ final class InstructionEditorTests: XCTestCase {
         type(&e, String(repeating: "z", count: 2000))
         XCTAssertEqual(e.text.unicodeScalars.count, InstructionEditor.maxLength)
     }
+
+    /// The prefilled sentence is replaced the way a shell line is: Ctrl-U, then type.
+    func testReadlineKeysClearAndDeleteWords() {
+        var e = InstructionEditor()
+        e.begin(with: "transfer the blue cylinder to the gray bin")
+        XCTAssertEqual(e.handle(.char("\u{17}")), .editing)
+        XCTAssertEqual(e.text, "transfer the blue cylinder to the gray ", "Ctrl-W: the word before the cursor")
+        _ = e.handle(.char("\u{15}"))
+        XCTAssertEqual(e.text, "", "Ctrl-U: everything before the cursor")
+        type(&e, "put the red cube in the bin")
+        _ = e.handle(.char("\u{1}"))
+        XCTAssertEqual(e.cursor, 0, "Ctrl-A")
+        type(&e, "please ")
+        _ = e.handle(.char("\u{5}"))
+        XCTAssertEqual(e.cursor, e.scalars.count, "Ctrl-E")
+        for _ in 0..<3 { _ = e.handle(.left) }
+        _ = e.handle(.char("\u{b}"))
+        XCTAssertEqual(e.text, "please put the red cube in the ", "Ctrl-K: everything after the cursor")
+        XCTAssertEqual(e.handle(.enter), .submitted("please put the red cube in the"))
+    }
 }
