@@ -17,6 +17,10 @@ struct ConsoleCommand: ParsableCommand {
         and drives it from the keyboard: w/s a/d r/f move x/y/z, q/e yaw, g gripper, +/- speed, space stops \
         (latched; R re-arms). Press ? inside for every binding of the active keymaps, Q or Ctrl-C to quit.
 
+        Autonomy: i, type an instruction (Ctrl-U clears the line), Enter — the built-in policy drives, any teleop \
+        key or the pad's deadman + stick takes over. The scene is the seed's; to get one with what your sentence \
+        names, start with it: vlaterm --instruction "put the red cube in the bin".
+
         --render auto picks from the terminal: truecolor (COLORTERM=truecolor/24bit) or 256 colours give \
         half-blocks; fewer than 8 colours, TERM=dumb or a non-UTF-8 locale give ascii. braille draws 2x4 dots \
         per cell.
@@ -25,6 +29,9 @@ struct ConsoleCommand: ParsableCommand {
 
     @Option(help: "Which robot: sim (the MuJoCo tabletop).") var robot = "sim"
     @Option(help: "Seed for the simulated scene layout and task.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Start with this instruction on the line; the scene has what it names.",
+                               discussion: "e.g. --instruction \"put the red cube in the bin\": the table gets a red cube and one bin. Press Enter to hand it to the policy."))
+    var instruction: String?
     @Option(help: "Thumbnail drawing: auto, blocks, ascii or braille.") var render = "auto"
     @Option(help: "Gamepad: auto, none or /dev/input/eventX (read by the input module).") var gamepad = "auto"
     @Option(help: "Replay an evemu recording as the gamepad.") var gamepadReplay: String?
@@ -66,7 +73,11 @@ struct ConsoleCommand: ParsableCommand {
         config.cameraWidth = cw; config.cameraHeight = ch
         let sim: TabletopSim
         do {
-            sim = try TabletopSim(config: config, seed: seed)
+            if let text = instruction {
+                sim = try TabletopSim.matching(instruction: text, seed: seed, config: config)
+            } else {
+                sim = try TabletopSim(config: config, seed: seed)
+            }
         } catch {
             note("vlaterm console: cannot start the simulator: \(error)")
             throw ExitStatus.jobFailed

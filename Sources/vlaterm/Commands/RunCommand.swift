@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
         var pad: GamepadTeleop?
         do {
             faults = try injections.map(InjectedFault.parse)
-            sim = try Self.makeSim(instruction: instruction, seed: seed)
+            sim = try TabletopSim.matching(instruction: instruction, seed: seed)
             chosen = try makePolicy(sim: sim)
             if let gamepadReplay {
                 let library = KeymapLibrary.load(shipped: KeymapLibrary.shippedDirectory())
@@ -124,24 +124,6 @@ struct RunCommand: ParsableCommand {
     /// may sit a hair outside its range without anything being wrong.
     static func jointLimits(_ sim: TabletopSim) -> [ClosedRange<Double>] {
         sim.jointRanges.map { ($0.lowerBound - 0.02)...($0.upperBound + 0.02) }
-    }
-
-    /// The target object and the container come from the instruction when it names ones the simulator knows ("red
-    /// cube", "white bin"; a bare "bin" asks for a scene with one bin): otherwise "the bin" could be either of two
-    /// and the run would be judged against one the instruction never named.
-    static func makeSim(instruction: String, seed: UInt64) throws -> TabletopSim {
-        let words = instruction.lowercased().split { !$0.isLetter }.map(String.init)
-        let pairs = Array(zip(words, words.dropFirst()))
-        let objects = pairs.filter { $0.1 == "cube" || $0.1 == "cylinder" }.map { "\($0.0) \($0.1)" }
-        let bins = pairs.filter { $0.1 == "bin" }.map { "\($0.0) bin" } + (words.contains("bin") ? ["bin"] : [])
-        for object in objects + [nil] as [String?] {
-            for bin in bins + [nil] as [String?] {
-                if let sim = try? TabletopSim(seed: seed, task: TaskRequest(object: object, container: bin, instruction: instruction)) {
-                    return sim
-                }
-            }
-        }
-        return try TabletopSim(seed: seed, task: TaskRequest(instruction: instruction))
     }
 
     func makePolicy(sim: TabletopSim) throws -> Policy {
