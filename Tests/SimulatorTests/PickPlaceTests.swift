@@ -113,3 +113,22 @@ final class StackTaskTests: XCTestCase {
         XCTAssertEqual(TaskFamilies.names, ["pick-place", "stack"])
     }
 }
+
+/// Scenes for typed instructions (`vlaterm run`, `vlaterm --instruction`).
+final class InstructionSceneTests: XCTestCase {
+    func testTheSceneHasWhatTheSentenceNames() throws {
+        for seed: UInt64 in [0, 1, 2, 3] {
+            let sim = try TabletopSim.matching(instruction: "put the red cube in the bin", seed: seed)
+            XCTAssertEqual(sim.episode.target, "red cube", "seed \(seed)")
+            XCTAssertEqual(sim.layout.containers.count, 1, "'the bin' is the only bin, seed \(seed)")
+            XCTAssertEqual(sim.episode.instruction, "put the red cube in the bin")
+        }
+        let white = try TabletopSim.matching(instruction: "Move the green cylinder into the white bin!", seed: 5)
+        XCTAssertEqual(white.episode.target, "green cylinder")
+        XCTAssertTrue(white.layout.containers.contains { $0.name == "white bin" })
+        XCTAssertTrue(white.episode.container == "white bin" || (white.layout.containers.count == 1 && white.episode.container == "bin"),
+                      "judged against the white bin: \(white.episode.container), \(white.layout.containers.map(\.name))")
+        let vague = try TabletopSim.matching(instruction: "tidy up the table", seed: 5)
+        XCTAssertEqual(vague.episode.instruction, "tidy up the table", "nothing named: the seed's own scene, the text kept")
+    }
+}
