@@ -3,6 +3,7 @@
 import Foundation
 import XCTest
 @testable import Policy
+import Tensor
 
 struct ReferenceFixture: Decodable {
     struct Case: Decodable { let text: String; let ids: [Int]; let embedding: [Float] }
@@ -76,5 +77,18 @@ final class TextEncoderReferenceTests: XCTestCase {
         // Different instructions give clearly different vectors; paraphrases are closer than unrelated text.
         let e = enc.embed(["put the red cube in the bin", "place the crimson block into the bin", "what a lovely sunny day"])
         XCTAssertGreaterThan(cosine(e[0].vector, e[1].vector), cosine(e[0].vector, e[2].vector) + 0.2)
+    }
+
+    func testTwoThreadsGiveTheSameEmbeddingBitForBit() throws {
+        // With 2 threads the linear layers are split by output columns into the same 1-thread products.
+        let enc = try loadSharedEncoder()
+        let f = try ReferenceFixture.load()
+        let texts = f.cases.prefix(8).map(\.text)
+        let one = enc.embed(texts).map(\.vector)
+        let saved = blasThreadCount
+        BLASThreads.configureForInference(threads: 2)
+        defer { KernelThreads.set(1); BLASThreads.set(saved) }
+        XCTAssertEqual(KernelThreads.count, 2)
+        XCTAssertEqual(enc.embed(texts).map(\.vector), one)
     }
 }

@@ -119,4 +119,23 @@ final class ForwardTests: XCTestCase {
         XCTAssertEqual(crossEntropyLoss(x, targets: [1, 1], weights: [1, 0]).item, Float(-log(0.75) / 2), accuracy: 1e-6)
         XCTAssertEqual(crossEntropyLoss(x, targets: [0, 1], weights: [2, 0]).item, Float(-log(0.25)), accuracy: 1e-5)
     }
+
+    func testEncoderLinearSplitOverKernelThreadsGivesIdenticalValues() {
+        // Few-row layers big enough to be cut into output blocks (the MiniLM shapes, one with input blocks too):
+        // shared out over 2 threads the blocks are the same products, so not a bit may change.
+        for (n, c, oc) in [(16, 384, 1152), (16, 1536, 384), (5, 384, 1536)] {
+            var rng = TestRNG(seed: UInt64(c + oc))
+            let x = randomTensor([n, c], &rng), w = randomTensor([oc, c], &rng), b = randomTensor([oc], &rng)
+            func run(_ threads: Int, bias: Bool) -> [Float] { withKernelThreads(threads) {
+                var out = [Float](repeating: .nan, count: n * oc)
+                EncoderKernels.linear(&out, x.data, weight: w.data, bias: bias ? b.data : nil, rows: n, inputs: c, outputs: oc)
+                return out
+            } }
+            for bias in [true, false] {
+                let one = run(1, bias: bias)
+                XCTAssertFalse(one.contains { $0.isNaN })
+                XCTAssertEqual(run(2, bias: bias), one, "\(n)×\(c)→\(oc) bias \(bias)")
+            }
+        }
+    }
 }

@@ -17,15 +17,35 @@ func matmul_backward(da: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<
 /// out (N, OC) = inp (N, C) · weight (OC, C)ᵀ + bias (OC)
 func linear_forward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
                     _ bias: UnsafePointer<Float>?, n: Int, c: Int, oc: Int) {
-    if let bias {
-        for i in 0..<n { (out + i * oc).update(from: bias, count: oc) }
-    }
+    linear_forward(out, inp, weight, bias, n: n, c: c, oc: oc, blocks: 0..<fewRowsBlockCount(n: n, c: c, oc: oc))
+}
+
+/// How many output blocks `linear_forward` cuts a layer into (see fewRowsBlock); 1 = one product.
+func fewRowsBlockCount(n: Int, c: Int, oc: Int) -> Int {
+    let block = fewRowsLayout(n: n, c: c, oc: oc).block
+    return (oc + block - 1) / block
+}
+
+/// Input blocks and output-block width of a linear layer over n rows (every input block is sized as the widest).
+private func fewRowsLayout(n: Int, c: Int, oc: Int) -> (inner: Int, block: Int) {
     let inner = fewRowsInnerBlocks(n: n, c: c)
+    return (inner, fewRowsBlock(n: n, c: (c + inner - 1) / inner, oc: oc))
+}
+
+/// `linear_forward` for the output blocks `blocks` only (of fewRowsBlockCount): every sgemm has the shape the
+/// whole layer's would, so results do not depend on how the blocks are shared out; each writes only its columns.
+func linear_forward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                    _ bias: UnsafePointer<Float>?, n: Int, c: Int, oc: Int, blocks: Range<Int>) {
+    let (inner, block) = fewRowsLayout(n: n, c: c, oc: oc)
+    let first = blocks.lowerBound * block, end = min(oc, blocks.upperBound * block)
+    guard first < end else { return }
+    if let bias {
+        for i in 0..<n { (out + i * oc + first).update(from: bias + first, count: end - first) }
+    }
     for j in 0..<inner {
         let lo = j * c / inner, hi = (j + 1) * c / inner
-        let block = fewRowsBlock(n: n, c: hi - lo, oc: oc)
-        for o in stride(from: 0, to: oc, by: block) {
-            sgemm(transB: true, m: n, n: min(block, oc - o), k: hi - lo, a: inp + lo, lda: c, b: weight + o * c + lo, ldb: c,
+        for o in stride(from: first, to: end, by: block) {
+            sgemm(transB: true, m: n, n: min(block, end - o), k: hi - lo, a: inp + lo, lda: c, b: weight + o * c + lo, ldb: c,
                   beta: bias == nil && j == 0 ? 0 : 1, c: out + o, ldc: oc)
         }
     }

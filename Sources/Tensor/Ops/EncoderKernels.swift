@@ -4,10 +4,18 @@
 import Foundation
 
 public enum EncoderKernels {
-    /// out (N, OC) = inp (N, C) · weight (OC, C)ᵀ + bias (OC).
+    /// out (N, OC) = inp (N, C) · weight (OC, C)ᵀ + bias (OC). With several kernel threads (KernelThreads) the
+    /// output columns are shared out over them, each part its own small 1-thread sgemms on its own columns: the
+    /// same products as on one thread, so the result does not depend on the thread count.
     public static func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               bias: UnsafePointer<Float>?, rows n: Int, inputs c: Int, outputs oc: Int) {
-        linear_forward(out, inp, weight, bias, n: n, c: c, oc: oc)
+        let threads = KernelThreads.count
+        let blocks = fewRowsBlockCount(n: n, c: c, oc: oc)
+        guard threads > 1, blocks > 1 else { return linear_forward(out, inp, weight, bias, n: n, c: c, oc: oc) }
+        // Parts write disjoint columns of `out` and parallelParts returns only after all of them.
+        parallelParts(blocks, parts: threads) { _, range in
+            linear_forward(out, inp, weight, bias, n: n, c: c, oc: oc, blocks: range)
+        }
     }
 
     /// x (N) ← gelu(x), exact erf form.

@@ -21,7 +21,7 @@ struct BenchEmbedCommand: ParsableCommand {
     static let sentence = "please pick up the small red cube and put it in the blue bin"
 
     @Option(help: "Timed runs (after 20 warm-up runs).") var runs = 300
-    @Option(help: "OpenBLAS threads for vlaterm (default: the inference policy, 1).") var threads: Int?
+    @Option(help: "Threads for vlaterm (default: the inference policy, 1); with more, the encoder's linear layers are split by output columns over them, OpenBLAS at 1 thread in each.") var threads: Int?
     @Option(help: "Python with sentence-transformers + torch, to run the twin (e.g. .venv-st/bin/python; see BENCHMARKS.md).") var python: String?
     @Option(help: "Threads for the PyTorch twin.") var peerThreads = 2
     @Option(help: "Encoder folder (default: $VLATERM_TEXT_ENCODER or ~/.cache/vlaterm/all-MiniLM-L6-v2).") var encoder: String?
@@ -45,7 +45,7 @@ struct BenchEmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        let n = threads.map { BLASThreads.set($0) } ?? BLASThreads.configureForInference()
+        let n = BLASThreads.configureForInference(threads: threads)
         let enc = try loadTextEncoder(encoder)
         let tokens = enc.tokenize(Self.sentence).count
         var sink: Float = 0
@@ -57,7 +57,7 @@ struct BenchEmbedCommand: ParsableCommand {
         let report = Report(sentence: Self.sentence, tokens: tokens, threads: n, runs: runs, vlaterm_median_ms: ms, vlaterm_cpu_median_ms: cpu,
                             peer: peer, ratio_vs_peer: peer.map { ms / $0.encode_median_ms })
         if json { try printJSON(report); return }
-        note("MiniLM embed, \(tokens) tokens, \(n) BLAS thread(s), median of \(runs): \(String(format: "%.3f", ms)) ms wall, \(String(format: "%.3f", cpu)) ms CPU (checksum \(sink.isFinite))")
+        note("MiniLM embed, \(tokens) tokens, \(n) thread(s), median of \(runs): \(String(format: "%.3f", ms)) ms wall, \(String(format: "%.3f", cpu)) ms CPU (checksum \(sink.isFinite))")
         if let peer, let r = report.ratio_vs_peer {
             note("\(peer.peer), \(peer.threads) threads: encode \(String(format: "%.3f", peer.encode_median_ms)) ms wall, \(String(format: "%.3f", peer.encode_cpu_median_ms)) ms CPU, forward only \(String(format: "%.3f", peer.forward_only_median_ms)) ms")
             note("ratio vlaterm / sentence-transformers encode: \(String(format: "%.3f", r)) (target ≤ 0.5)")
