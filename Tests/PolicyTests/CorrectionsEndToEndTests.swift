@@ -18,6 +18,9 @@ final class CorrectionsEndToEndTests: XCTestCase {
         let reasons = try XCTUnwrap(rec["corrections"] as? [String: Int])
         let episodes = try XCTUnwrap(rec["episodes"] as? [[String: Any]])
         XCTAssertEqual(episodes.count, 2)
+        let correctedEpisodes = try XCTUnwrap(rec["correctedEpisodes"] as? Int)
+        XCTAssertEqual(correctedEpisodes, episodes.filter { ($0["note"] as? String)?.contains("corrected steps") == true }.count,
+                       "the count and the episodes' notes agree")
         XCTAssertGreaterThanOrEqual(interventions, 30, "at least one correction of at least --correction-ticks (30) steps")
         XCTAssertEqual(reasons.values.reduce(0, +) * 30 <= interventions, true, "every correction lasts at least 30 ticks")
         for e in episodes where (e["note"] as? String)?.contains("corrected steps") == true {

@@ -22,7 +22,7 @@ struct DemonstrationRun {
         let recorder = SessionRecorder(session: store, capacity: 256)
         let started = Date()
         var finished: [SessionEpisode] = []
-        var interventions = 0
+        var interventions = 0, correctedEpisodes = 0
         for k in 0..<episodes {
             let epSeed = seed &+ UInt64(k)
             let instruction = try source.reset(seed: epSeed)
@@ -44,11 +44,11 @@ struct DemonstrationRun {
                 if step.done { break }
             }
             interventions += episodeInterventions
+            correctedEpisodes += episodeInterventions > 0 ? 1 : 0
             let ok = source.succeeded()
             // Facts are taken at the start; the corrections of this episode go in its note.
-            let corrected = (source as? PolicyWithExpertCorrections).map { c in
-                c.episodeReasons.isEmpty ? "no corrections"
-                    : "\(episodeInterventions) corrected steps (\(c.episodeReasons.map(\.rawValue).joined(separator: ", ")))"
+            let corrected = source.episodeCorrections.map { reasons in
+                reasons.isEmpty ? "no corrections" : "\(episodeInterventions) corrected steps (\(reasons.joined(separator: ", ")))"
             }
             recorder.finishEpisode(outcome: ok ? .success : .failure,
                                    note: [ok ? nil : "not finished in \(steps) steps", corrected].compactMap { $0 }.joined(separator: "; "))
@@ -64,8 +64,6 @@ struct DemonstrationRun {
             session: session, directory: store.directory, episodes: finished, steps: st.stepsWritten, dropped: st.stepsDropped,
             successRate: Double(finished.filter { $0.outcome == .success }.count) / Double(max(1, finished.count)),
             seconds: Date().timeIntervalSince(started), bytes: st.bytesWritten, writerCPUSeconds: st.writerCPUSeconds,
-            interventionSteps: interventions,
-            corrections: (source as? PolicyWithExpertCorrections).map { c in
-                Dictionary(uniqueKeysWithValues: c.reasons.map { ($0.key.rawValue, $0.value) }) })
+            interventionSteps: interventions, correctedEpisodes: correctedEpisodes, corrections: source.correctionCounts)
     }
 }

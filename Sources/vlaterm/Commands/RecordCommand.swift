@@ -16,8 +16,17 @@ protocol DemonstrationSource {
     /// correction of a policy (an intervention), and whether the episode is finished.
     mutating func step(time: Double) throws -> DemonstrationStep
     func succeeded() -> Bool
+    /// A source where a policy drives and something corrects it: why it stepped in during this episode, and counts
+    /// over the whole recording; nil for sources that are all demonstration.
+    var episodeCorrections: [String]? { get }
+    var correctionCounts: [String: Int]? { get }
     /// Extra facts for the episode's Metadata (task family, target …).
     var facts: [String: String] { get }
+}
+
+extension DemonstrationSource {
+    var episodeCorrections: [String]? { nil }
+    var correctionCounts: [String: Int]? { nil }
 }
 
 struct DemonstrationStep {
@@ -111,8 +120,8 @@ struct RecordCommand: ParsableCommand {
     struct Summary: Codable {
         var session: String, directory: String, episodes: [SessionEpisode], steps: Int, dropped: Int
         var successRate: Double, seconds: Double, bytes: UInt64, writerCPUSeconds: Double
-        /// Steps recorded as interventions, and why the expert took over (with --corrections).
-        var interventionSteps: Int, corrections: [String: Int]?
+        /// Steps recorded as interventions, episodes with at least one, and why the expert took over (with --corrections).
+        var interventionSteps: Int, correctedEpisodes: Int, corrections: [String: Int]?
     }
 
     func makeSource() throws -> any DemonstrationSource {

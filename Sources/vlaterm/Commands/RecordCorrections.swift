@@ -12,7 +12,6 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     static let kind = "policy-with-expert-corrections"
     let sim: TabletopSim
     let policy: EmbeddedVLA
-    let cameraNames: [String]
     let label: String
     /// Ticks the expert keeps control after taking over, at least (and until its phase moves on once), so each
     /// correction holds whole action chunks of expert motion.
@@ -28,6 +27,8 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     /// Why the expert took over, counted over the whole recording (summary and progress lines).
     private(set) var reasons: [ExpertOversight.Reason: Int] = [:]
     private(set) var episodeReasons: [ExpertOversight.Reason] = []
+    var episodeCorrections: [String]? { episodeReasons.map(\.rawValue) }
+    var correctionCounts: [String: Int]? { Dictionary(uniqueKeysWithValues: reasons.map { ($0.key.rawValue, $0.value) }) }
     var robotName: String { sim.name }
     var cameras: [CameraSpec] { sim.cameras }
     var facts: [String: String] {
@@ -45,7 +46,6 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
         } catch let e as SimError { note("vlaterm: \(e)"); throw ExitStatus.badInput
         } catch { note("vlaterm: policy \(label): \(error)"); throw ExitStatus.badInput }
         self.policy = policy
-        cameraNames = policy.config.cameras
         executor = ChunkExecutor(mode: execution)
         self.minimumCorrection = minimumCorrection
         self.label = label
@@ -102,9 +102,8 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
 
     private func policyAction(_ obs: Observation) throws -> Action {
         if executor.needsChunk {
-            var frames: [String: Frame] = [:]
-            for cam in cameraNames { frames[cam] = obs.frames[cam] }
-            let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: Observation(time: obs.time, state: obs.state, frames: frames),
+            // The model reads the cameras it was trained on, by name, from the full observation.
+            let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: obs,
                                                        instruction: sim.episode.instruction, deadline: .infinity))
             executor.accept(chunk.actions)
         }

@@ -143,11 +143,11 @@ struct TrainCommand: ParsableCommand {
             }
             dataset.imagePointCameras = names
         }
-        var sources: [String] = []
+        var sources: [String] = initFrom.map { ["init:\($0)"] } ?? []
         do {
             if !sessions.isEmpty {
                 let n = try TrainData.loadSessions(sessions, root: root, into: dataset) { status($0) }
-                sources += sessions.map { "session:\($0)" } + (initFrom.map { ["init:\($0)"] } ?? [])
+                sources += sessions.map { "session:\($0)" }
                 note("\rloaded \(n) successful episodes from \(sessions.count) session(s)" + String(repeating: " ", count: 30))
             }
             if simExpertEpisodes > 0 {

@@ -50,7 +50,7 @@ extension TrainCommand {
             for text in dataset.instructions where embeddings[text] == nil { embeddings[text] = encoder.embed(text).vector }
             sources.append("session:\(session)")
             let recordSeconds = Date().timeIntervalSince(recordStart)
-            let corrected = recorded.episodes.filter { !($0.note ?? "").contains("no corrections") }.count
+            let corrected = recorded.correctedEpisodes
             note("\rround \(r): \(corrected)/\(recorded.episodes.count) episodes corrected, \(recorded.interventionSteps) corrected steps, "
                  + "\(dataset.samples.count - before) samples added (\(TrainProgressBar.duration(recordSeconds)))" + String(repeating: " ", count: 20))
 
