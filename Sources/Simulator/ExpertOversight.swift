@@ -64,14 +64,15 @@ public struct ExpertOversight: Sendable {
         let o = target.position
         let grasped = sim.isTargetGrasped()
         let fromObject = horizontal(ee - o)
+        let outsideContainer = horizontal(o - goal) > placeTolerance
 
         if sim.maxArmContactForce() > contactLimit { return .contactForce }
         if proposed.gripper < 0.5, !grasped,
            fromObject > graspTolerance || ee.z - max(o.z, 0.018) > graspHeightTolerance { return .closeAwayFromObject }
-        if proposed.gripper >= 0.5, grasped, horizontal(o - goal) > placeTolerance { return .openOutsideContainer }
+        if proposed.gripper >= 0.5, grasped, outsideContainer { return .openOutsideContainer }
         if !grasped, ee.z < lowHeight, proposed.dz < 0, fromObject > descendTolerance { return .descendBesideObject }
         // Closed on the object, low and away from the container, and not going up: the expert lifts after 8 ticks.
-        if grasped, proposed.gripper < 0.5, proposed.dz <= 0.001, ee.z < liftHeight, horizontal(o - goal) > placeTolerance {
+        if grasped, proposed.gripper < 0.5, proposed.dz <= 0.001, ee.z < liftHeight, outsideContainer {
             heldWithoutLifting += 1
             if heldWithoutLifting > liftTicks { return .noLift }
         } else {
