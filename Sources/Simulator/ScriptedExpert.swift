@@ -30,6 +30,10 @@ public struct ScriptedExpert {
     /// Opening while reaching for the object: wide enough for a 4 cm object plus the approach error, narrow
     /// enough that the open fingers do not catch a neighbour or a bin wall.
     public var approachOpening = 0.8
+    /// Height (m) of the hand above the object's top from which the open fingertips pass over it sideways.
+    public var slideClearance = 0.035
+    /// Horizontal distance (m) up to which a low hand slides over to the object instead of rising first.
+    public var slideReach = 0.04
 
     private var phaseTicks = 0
     private var graspYaw: Double?
@@ -37,8 +41,9 @@ public struct ScriptedExpert {
     public init() {}
 
     /// An expert taking over mid-episode from whatever state a policy (or a human) left: with the target in the
-    /// hand it carries on from the lift; otherwise it starts a fresh approach (which first rises straight up when
-    /// the hand is low beside the object, so the open fingers do not sweep it away).
+    /// hand it carries on from the lift; otherwise it starts a fresh approach (which, with the hand low beside the
+    /// object, slides over it when the fingertips clear its top and otherwise first rises straight up, so the open
+    /// fingers do not sweep it away).
     public init(resumingFrom sim: TabletopSim) {
         phase = sim.isTargetGrasped() ? .lift : .approach
     }
@@ -64,14 +69,22 @@ public struct ScriptedExpert {
                                               quarterTurns: attempts - 1)
             graspYaw = yaw
             var goal = SIMD3(o.x, o.y, hoverHeight)
-            // Low and off to the side (a retry, or a take-over from a policy): straight up first.
-            if ee.position.z < hoverHeight - 0.03, horizontal(goal - ee.position) > 0.012 {
-                goal = SIMD3(ee.position.x, ee.position.y, hoverHeight)
+            let offset = horizontal(goal - ee.position)
+            // Low and off to the side (a retry, or a take-over from a policy). A few centimetres off with the
+            // fingertips clear of the object's top: slide over it at this height. Going back up to the hover
+            // height there would teach the opposite of the descent a policy sees in the same views, and a policy
+            // caught between the two stalls. Farther off, or with the fingers at the object: straight up first.
+            if ee.position.z < hoverHeight - 0.03, offset > 0.012 {
+                let clear = ee.position.z >= o.z + spec.halfHeight + slideClearance
+                goal = clear && offset < slideReach ? SIMD3(o.x, o.y, ee.position.z)
+                                                    : SIMD3(ee.position.x, ee.position.y, hoverHeight)
                 return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
             }
-            if horizontal(goal - ee.position) < 0.006, abs(goal.z - ee.position.z) < 0.02,
-               abs(angle(yaw - ee.yaw)) < 0.04 {
+            // Over the object at the hover height, or below it after a slide: go down.
+            if offset < 0.006, ee.position.z - goal.z < 0.02, abs(angle(yaw - ee.yaw)) < 0.04 {
                 enter(.descend)
+                // Below the hover height (after a slide) the hover goal is behind: start down at once.
+                if ee.position.z < goal.z - 0.02 { goal = SIMD3(o.x, o.y, max(o.z, 0.018)) }
             }
             return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
         case .descend:

@@ -83,6 +83,54 @@ final class ExpertOversightTests: XCTestCase {
         XCTAssertNil(oversight.check(sim, proposed: .hold(gripper: 0)), "keeping hold of it is fine")
     }
 
+    /// A policy that went down early and stopped a couple of centimetres off the object, fingertips above its top
+    /// (where policies stall): the expert slides over at that height and goes down, instead of first rising to the
+    /// hover height, a move a policy sees contradicted by the descents in the same views.
+    func testTheExpertSlidesOverFromJustBesideTheObject() throws {
+        let sim = try TabletopSim(seed: 11)
+        let o = try XCTUnwrap(sim.objectPoses()[sim.episode.target]).position
+        let spec = try XCTUnwrap(sim.layout.object(named: sim.episode.target))
+        let stall = SIMD3(o.x + 0.02, o.y - 0.01, o.z + spec.halfHeight + 0.05)
+        for _ in 0..<80 {
+            let d = stall - sim.state().endEffector.position
+            try sim.send(sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: d.z, dyaw: 0, gripper: 1)))
+        }
+        XCTAssertLessThan(length(sim.state().endEffector.position - stall), 0.005)
+        var expert = ScriptedExpert(resumingFrom: sim)
+        let start = sim.tick
+        var highest = 0.0
+        while !sim.isSuccess(), sim.tick < start + 300 {
+            if expert.phase == .approach { highest = max(highest, sim.state().endEffector.position.z) }
+            try sim.send(expert.action(for: sim))
+        }
+        XCTAssertTrue(sim.isSuccess(), "expert ended in \(expert.phase) after \(expert.attempts) attempt(s)")
+        XCTAssertEqual(expert.attempts, 1, "one grasp")
+        XCTAssertLessThan(highest, stall.z + 0.005, "no rise to the hover height (\(expert.hoverHeight) m)")
+
+        // Lower, fingertips down to the object's top: up first, straight, until they clear it.
+        try sim.reset(seed: 11)
+        let low = SIMD3(o.x + 0.02, o.y - 0.01, o.z + spec.halfHeight + 0.015)
+        for tick in 0..<100 {
+            let d = (tick < 60 ? SIMD3(low.x, low.y, 0.12) : low) - sim.state().endEffector.position
+            try sim.send(sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: d.z, dyaw: 0, gripper: 1)))
+        }
+        var resumed = ScriptedExpert(resumingFrom: sim)
+        let clearance = o.z + spec.halfHeight + resumed.slideClearance
+        XCTAssertLessThan(sim.state().endEffector.position.z, clearance - 0.01)
+        var upTicks = 0
+        while sim.state().endEffector.position.z < clearance, upTicks < 10 {
+            let a = resumed.action(for: sim)
+            XCTAssertEqual(a.dx, 0, accuracy: 1e-9, "straight up"); XCTAssertEqual(a.dy, 0, accuracy: 1e-9, "straight up")
+            XCTAssertGreaterThan(a.dz, 0)
+            try sim.send(a)
+            upTicks += 1
+        }
+        XCTAssertLessThan(upTicks, 10, "clear of the object's top within 10 ticks")
+        let slide = resumed.action(for: sim)
+        XCTAssertGreaterThan(length(SIMD3(slide.dx, slide.dy, 0)), 0.005, "then over to the object")
+        XCTAssertEqual(slide.dz, 0, accuracy: 1e-9, "at that height")
+    }
+
     /// A policy closed its fingers low beside the object: the expert resumed from that state opens, rises clear,
     /// and completes the task; one that took over with the object in the hand carries on without dropping it.
     func testTheExpertFinishesFromAPolicysMistakes() throws {
