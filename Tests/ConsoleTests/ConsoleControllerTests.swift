@@ -5,19 +5,7 @@ import TerminalUI
 import XCTest
 
 final class ConsoleControllerTests: XCTestCase {
-    final class Fixture {
-        let clock = ManualClock(100)
-        let robot = TestRobot()
-        let model: ConsoleModel
-        let keyboard: KeyboardSource
-        let controller: ConsoleController
-        init() {
-            model = ConsoleModel(clock: clock)
-            keyboard = KeyboardSource(clock: clock)
-            controller = ConsoleController(robot: robot, sources: [keyboard], model: model)
-        }
-        func tick(_ n: Int = 1) throws { for _ in 0..<n { try controller.tick(); clock.advance(by: 0.05) } }
-    }
+    typealias Fixture = ConsoleRig
 
     func testMovementKeyDrivesTheRobotInTeleopAndReturnsToIdle() throws {
         let f = Fixture()

@@ -32,19 +32,12 @@ final class ScriptedTestPolicy: Policy, @unchecked Sendable {
 }
 
 final class SupervisorHookTests: XCTestCase {
-    final class Fixture {
-        let clock = ManualClock(100)
-        let robot = TestRobot()
-        let model: ConsoleModel
-        let keyboard: KeyboardSource
-        let controller: ConsoleController
+    final class Fixture: ConsoleRig {
         let policy = ScriptedTestPolicy(row: [0.01, 0, 0, 0, 1])
         let hook: SupervisorHook
         var bells = 0
         init(withPolicy: Bool = true, budget: Double = 10, success: (() -> Bool)? = nil) {
-            model = ConsoleModel(clock: clock)
-            keyboard = KeyboardSource(clock: clock)
-            controller = ConsoleController(robot: robot, sources: [keyboard], model: model, instruction: "push the cube away")
+            let clock = ManualClock(100), robot = TestRobot()
             var config = SupervisorConfiguration()
             config.limits = robot.limits
             config.takeoverBudget = budget
@@ -53,12 +46,12 @@ final class SupervisorHookTests: XCTestCase {
                                   runner: withPolicy ? PolicyRunner(policy: policy, clock: clock) : nil,
                                   unavailable: withPolicy ? nil : "no model in this test", world: WorldChecks(isSuccess: success),
                                   bell: { ring() })
+            super.init(clock: clock, robot: robot, instruction: "push the cube away")
             ring = { [unowned self] in self.bells += 1 }
             controller.hooks.append(hook)
         }
-        func tick(_ n: Int = 1) throws {
-            for _ in 0..<n { try controller.tick(); hook.awaitInference(); clock.advance(by: 0.05) }
-        }
+        /// The policy's reply lands before the next tick, as it would on a fast machine.
+        override func afterTick() { hook.awaitInference() }
         var mode: OperatingMode { model.snapshot().mode }
         func startAutonomy() throws {
             try tick(2)                                       // the hook has seen an observation
