@@ -36,6 +36,31 @@ final class PickPlaceTests: XCTestCase {
         }
     }
 
+    /// The first grasp keeps the hand's yaw even on a cube set at an angle: the fingers square the cube as they
+    /// close, and a policy cannot read the angle from its images (ScriptedExpert.graspYawFor).
+    func testTheExpertGraspsCubesAtAnAngleWithoutTurningTheHand() throws {
+        let sim = try TabletopSim(seed: 0)
+        var angled = 0
+        for seed: UInt64 in 0..<40 where angled < 3 {
+            try sim.reset(seed: seed)
+            guard sim.episode.target.hasSuffix("cube"), let yaw = sim.objectPoses()[sim.episode.target]?.yaw else { continue }
+            let offSquare = abs(remainder(yaw, .pi / 2))
+            guard offSquare > 0.35 else { continue }                  // more than 20° off the hand's faces
+            angled += 1
+            var expert = ScriptedExpert()
+            let start = sim.state().endEffector.yaw
+            var turned = 0.0
+            while !sim.isSuccess(), sim.tick < sim.config.maxSteps {
+                try sim.send(expert.action(for: sim))      // only holds the yaw against the arm's drift
+                turned = max(turned, abs(sim.state().endEffector.yaw - start))
+            }
+            XCTAssertLessThan(turned, 0.05, "seed \(seed): the hand turned \(turned) rad")
+            XCTAssertTrue(sim.isSuccess(), "seed \(seed): cube at \(offSquare) rad off square, expert ended in \(expert.phase)")
+            XCTAssertEqual(expert.attempts, 1, "seed \(seed)")
+        }
+        XCTAssertEqual(angled, 3, "three cubes at an angle among the first 40 seeds")
+    }
+
     func testRequestedObjectContainerAndInstructionAreHonoured() throws {
         let request = TaskRequest(object: "purple cylinder", container: "bin", instruction: "Put the purple thing away")
         for seed: UInt64 in 0..<5 {
