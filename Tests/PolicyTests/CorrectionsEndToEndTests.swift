@@ -39,6 +39,9 @@ final class CorrectionsEndToEndTests: XCTestCase {
         let (evalStatus, eval) = try VLATermProcess.runJSON(["eval", "--model", out, "--episodes", "1", "--max-steps", "5", "--json"])
         XCTAssertEqual(evalStatus, 0, "the fine-tuned model loads and runs")
         XCTAssertEqual(eval["episodes"] as? Int, 1)
+        // The model has the auxiliary head: its first grasp point is scored, and whether it aimed at another object.
+        XCTAssertNotNil(eval["mean_grasp_point_error_cm"] as? Double, "\(eval)")
+        XCTAssertTrue([0, 1].contains(eval["first_grasp_point_nearer_another_object"] as? Int), "\(eval)")
 
         // The same loop inside `train`: one round of one corrected episode, then a little more training.
         let roundArgs = ["train", "--session", "fixes", "--root", root, "--init-from", model, "--out", root + "/round.safetensors",

@@ -48,6 +48,8 @@ struct EvalCommand: ParsableCommand {
         /// Models with the auxiliary head: horizontal distance (cm) between the grasp / place point predicted at the
         /// episode's first chunk and the named object / the container's goal — how well the model localises.
         var mean_grasp_point_error_cm: Double?, mean_place_point_error_cm: Double?
+        /// Of those episodes, how many had the predicted grasp point nearer another object: grounding errors.
+        var first_grasp_point_nearer_another_object: Int?
         /// Episodes in which the arm pressed on something harder than the supervisor's contact-force limit: `vlaterm
         /// run` and the console would have held the robot there. Successes among them count above all the same.
         var episodes_over_contact_limit: Int, successes_over_contact_limit: Int
@@ -91,7 +93,7 @@ struct EvalCommand: ParsableCommand {
         var executor = ChunkExecutor(mode: mode)
         var successes = 0, totalSteps = 0, inferences = 0, inferenceMs = 0.0
         var perText: [String: (Int, Int)] = [:], order: [String] = []
-        var pointErrors: [(grasp: Double, place: Double)] = []
+        var pointErrors: [PointErrors] = [], aimedElsewhere = 0
         let contactLimit = SupervisorConfiguration().maxContactForce
         var overLimit = 0, successesOverLimit = 0
         for i in 0..<episodes {
@@ -104,7 +106,7 @@ struct EvalCommand: ParsableCommand {
             }
             policy.reset(); executor.reset()
             var ok = false, steps = 0, peakForce = 0.0
-            var firstPress: String?
+            var firstPress: String?, aimedAt: String?
             var expert = ScriptedExpert()
             do {
                 while steps < maxSteps {
@@ -116,7 +118,10 @@ struct EvalCommand: ParsableCommand {
                                                                    instruction: sim.episode.instruction,
                                                                    deadline: self.policy == nil ? .infinity : clock.now() + inferenceTimeout))
                         inferences += 1; inferenceMs += chunk.inferenceMs
-                        if steps == 0, let e = Self.pointErrors(policy, sim) { pointErrors.append(e) }
+                        if steps == 0, let e = Self.pointErrors(policy, sim) {
+                            pointErrors.append(e)
+                            if e.nearest != sim.episode.target { aimedElsewhere += 1; aimedAt = e.nearest }
+                        }
                         if compareExpert, let first = chunk.actions.first {
                             let e = expert.action(for: sim).vector
                             note("  step \(steps) policy " + first.map { String(format: "%+.4f", $0) }.joined(separator: " ")
@@ -146,7 +151,8 @@ struct EvalCommand: ParsableCommand {
             perText[text, default: (0, 0)].0 += 1
             if ok { perText[text, default: (0, 0)].1 += 1 }
             note(String(format: "episode %d/%d seed %llu: %@ in %d steps — \"%@\"  [%d/%d ok]%@", i + 1, episodes, s,
-                        ok ? "success" : "FAILURE", steps, text, successes, i + 1, (ok ? "" : Self.whereItStopped(sim)) + (firstPress ?? "")))
+                        ok ? "success" : "FAILURE", steps, text, successes, i + 1,
+                        (ok ? "" : Self.whereItStopped(sim)) + (firstPress ?? "") + (aimedAt.map { "  [first aimed at the \($0)]" } ?? "")))
         }
         let rate = Double(successes) / Double(episodes)
         let graspError = pointErrors.isEmpty ? nil : pointErrors.map(\.grasp).reduce(0, +) / Double(pointErrors.count)
@@ -154,8 +160,9 @@ struct EvalCommand: ParsableCommand {
         note("\(overLimit) episode(s) pressed harder than the supervisor's \(Int(contactLimit)) N contact limit "
              + "(\(successesOverLimit) of them counted as successes; vlaterm run would have held the robot)")
         if let graspError, let placeError {
-            note(String(format: "localisation at the first chunk: grasp point %.1f cm from the object, place point %.1f cm from the goal (mean)",
-                        graspError, placeError))
+            note(String(format: "localisation at the first chunk: grasp point %.1f cm from the object, place point %.1f cm from the goal (mean); "
+                        + "grasp point nearer another object than the named one in %d of %d episodes", graspError, placeError,
+                        aimedElsewhere, pointErrors.count))
         }
         note(String(format: "%d/%d episodes succeeded (%.1f%%), mean %.1f steps, %.2f ms per chunk", successes, episodes,
                     100 * rate, Double(totalSteps) / Double(episodes), inferenceMs / Double(max(inferences, 1))))
@@ -167,17 +174,27 @@ struct EvalCommand: ParsableCommand {
                                  mean_inference_ms: inferenceMs / Double(max(inferences, 1)),
                                  wall_seconds: Date().timeIntervalSince(started), instructions_file: instructions,
                                  mean_grasp_point_error_cm: graspError, mean_place_point_error_cm: placeError,
+                                 first_grasp_point_nearer_another_object: pointErrors.isEmpty ? nil : aimedElsewhere,
                                  episodes_over_contact_limit: overLimit, successes_over_contact_limit: successesOverLimit))
         }
     }
 
     /// Horizontal errors (cm) of the embedded model's predicted grasp and place points against the named object and
     /// the container's goal (privileged sim state, for the report only); nil for policies without the head.
-    static func pointErrors(_ policy: Policy, _ sim: TabletopSim) -> (grasp: Double, place: Double)? {
+    struct PointErrors {
+        var grasp: Double, place: Double
+        /// The object nearest the predicted grasp point: another than the named one is a grounding error.
+        var nearest: String
+    }
+
+    static func pointErrors(_ policy: Policy, _ sim: TabletopSim) -> PointErrors? {
+        let poses = sim.objectPoses()
         guard let vla = policy as? EmbeddedVLA, let points = vla.lastPoints, points.count >= 2,
-              let target = sim.objectPoses()[sim.episode.target], let goal = sim.family.placeGoal(sim) else { return nil }
+              let target = poses[sim.episode.target], let goal = sim.family.placeGoal(sim) else { return nil }
         func cm(_ p: [Double], _ x: Double, _ y: Double) -> Double { 100 * ((p[0] - x) * (p[0] - x) + (p[1] - y) * (p[1] - y)).squareRoot() }
-        return (cm(points[0], target.position.x, target.position.y), cm(points[1], goal.x, goal.y))
+        let nearest = poses.min { cm(points[0], $0.value.position.x, $0.value.position.y) < cm(points[0], $1.value.position.x, $1.value.position.y) }
+        return PointErrors(grasp: cm(points[0], target.position.x, target.position.y), place: cm(points[1], goal.x, goal.y),
+                           nearest: nearest?.key ?? sim.episode.target)
     }
 
     /// For a failure: how far the gripper ended from the target and whether the target was lifted, grasped or
