@@ -2,7 +2,7 @@
 // and the expert — who sees the simulator's privileged state — takes over the moment the policy is about to
 // do something a careful human would stop: close the fingers where there is nothing to grasp, let go of the
 // object outside the container, go down beside the object, press on something, hold the object without lifting
-// it, stall, or dawdle. Its
+// it, lower it before it is over the container, stall, or dawdle. Its
 // corrections are recorded as intervention steps, the data the policy lacks: how to recover from its own
 // mistakes, in the states it actually reaches.
 import RobotKit
@@ -16,6 +16,7 @@ public struct ExpertOversight: Sendable {
         case contactForce = "contact-force"
         case noProgress = "no-progress"
         case noLift = "no-lift"
+        case lowerOutsideContainer = "lower-outside-container"
         case tooSlow = "too-slow"
     }
 
@@ -40,6 +41,11 @@ public struct ExpertOversight: Sendable {
     /// changes once the fingers are shut) never will.
     public var liftHeight = 0.08
     public var liftTicks = 12
+    /// Carrying the object outside the container, the hand may not go down (m per tick, beyond jitter) once below
+    /// this height (m): the expert carries at 17 cm and lowers only over the container; a policy that lowers early
+    /// presses the object into a bin wall or a neighbour and stays there.
+    public var carryFloor = 0.14
+    public var lowerRate = 0.003
     /// Ticks the policy may drive without finishing before the expert takes over.
     public var patienceTicks = 160
 
@@ -78,6 +84,7 @@ public struct ExpertOversight: Sendable {
         } else {
             heldWithoutLifting = 0
         }
+        if grasped, outsideContainer, ee.z < carryFloor, ee.z >= liftHeight, proposed.dz < -lowerRate { return .lowerOutsideContainer }
         if recent.count == stallTicks, let first = recent.first,
            recent.allSatisfy({ length($0 - first) < stallDistance }),
            (recentGripper.max() ?? 0) - (recentGripper.min() ?? 0) < 0.5 { return .noProgress }

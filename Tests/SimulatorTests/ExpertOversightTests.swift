@@ -74,6 +74,29 @@ final class ExpertOversightTests: XCTestCase {
         XCTAssertLessThanOrEqual(ticks, oversight.liftTicks + 1, "caught once the hold outlasts the lift window")
     }
 
+    /// Lifted and on the way, then down again before the object is over the container: caught while lowering.
+    func testLoweringTheObjectOutsideTheContainerIsCaught() throws {
+        let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
+        var expert = ScriptedExpert(), oversight = ExpertOversight()
+        while expert.phase != .carry, sim.tick < 200 {
+            let a = sim.limits.clamp(expert.action(for: sim))
+            XCTAssertNil(oversight.check(sim, proposed: a), "the expert's own grasp and lift, tick \(sim.tick)")
+            try sim.send(a)
+        }
+        XCTAssertTrue(sim.isTargetGrasped())
+        XCTAssertGreaterThan(sim.state().endEffector.position.z, oversight.carryFloor, "lifted to the carry height")
+        var reason: ExpertOversight.Reason?, ticks = 0
+        let down = Action(dx: 0, dy: 0, dz: -0.01, dyaw: 0, gripper: 0)
+        while reason == nil, ticks < 30 {
+            reason = oversight.check(sim, proposed: down)
+            if reason == nil { try sim.send(down) }
+            ticks += 1
+        }
+        XCTAssertEqual(reason, .lowerOutsideContainer)
+        XCTAssertLessThan(sim.state().endEffector.position.z, oversight.carryFloor)
+        XCTAssertTrue(sim.isTargetGrasped(), "caught before anything was dropped")
+    }
+
     func testLettingGoOutsideTheContainerIsCaught() throws {
         let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
         var expert = ScriptedExpert(), oversight = ExpertOversight()
