@@ -42,6 +42,12 @@ final class CorrectionsEndToEndTests: XCTestCase {
         // The model has the auxiliary head: its first grasp point is scored, and whether it aimed at another object.
         XCTAssertNotNil(eval["mean_grasp_point_error_cm"] as? Double, "\(eval)")
         XCTAssertTrue([0, 1].contains(eval["first_grasp_point_nearer_another_object"] as? Int), "\(eval)")
+        // --compare-expert: each chunk's first action next to the scripted expert's, with the expert's phase.
+        let traced = try VLATermProcess.run(["eval", "--model", out, "--episodes", "1", "--max-steps", "5", "--compare-expert"])
+        XCTAssertEqual(traced.status, 0)
+        let rows = traced.stderr.split(separator: "\n").filter { $0.contains(" policy ") && $0.contains(" expert ") }
+        XCTAssertEqual(rows.count, 2, "replan:4 over 5 ticks asks for two chunks:\n\(traced.stderr)")
+        XCTAssertTrue(rows.allSatisfy { $0.hasSuffix("(approach)") }, "the expert is still approaching:\n\(traced.stderr)")
 
         // The same loop inside `train`: one round of one corrected episode, then a little more training.
         let roundArgs = ["train", "--session", "fixes", "--root", root, "--init-from", model, "--out", root + "/round.safetensors",

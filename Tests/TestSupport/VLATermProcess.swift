@@ -17,6 +17,14 @@ public enum VLATermProcess {
     /// (empty when stdout is not a JSON object, e.g. after bad usage). stderr is discarded. Skips the test when
     /// the binary has not been built. `environment` entries are added to this process's environment.
     public static func runJSON(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, json: [String: Any]) {
+        let r = try run(args, environment: environment)
+        let obj = (try? JSONSerialization.jsonObject(with: r.stdout)) as? [String: Any] ?? [:]
+        return (r.status, obj)
+    }
+
+    /// Runs `vlaterm ARGS` to the end: exit status, stdout, and stderr as text (through a file, so a chatty
+    /// stderr cannot block the child while stdout is read).
+    public static func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: String) {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw XCTSkip("\(path) not built (swift build builds it)")
         }
@@ -27,12 +35,17 @@ public enum VLATermProcess {
             p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         let out = Pipe()
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        let err = try FileHandle(forWritingTo: errURL)
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        p.standardError = err
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return (p.terminationStatus, obj)
+        try? err.close()
+        let text = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return (p.terminationStatus, data, text)
     }
 }

@@ -38,7 +38,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Chunk execution: replan:N or ensemble:M.") var execution = "replan:4"
     @Flag(help: "Print one JSON object on stdout.") var json = false
     /// Diagnosis: print the policy's first action next to the scripted expert's for the same state at every chunk.
-    @Flag(help: .hidden) var compareExpert = false
+    @Flag(help: ArgumentHelp("Print, at every chunk, the policy's first action next to what the scripted expert would do there, and the expert's phase.",
+                             discussion: "A diagnosis aid for a policy's failures (the expert reads the simulator's privileged state)."))
+    var compareExpert = false
 
     struct PerInstruction: Encodable { var instruction: String, episodes: Int, successes: Int }
     struct Report: Encodable {
