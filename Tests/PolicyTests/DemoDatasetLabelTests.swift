@@ -2,6 +2,7 @@
 // training sample's action chunk never mixes the corrector's actions with the policy's.
 import Policy
 import RobotKit
+import Tensor
 import XCTest
 
 final class DemoDatasetLabelTests: XCTestCase {
@@ -34,6 +35,52 @@ final class DemoDatasetLabelTests: XCTestCase {
         var bad = episode(config, labeled: [true, true, true])
         bad.labeled = [true]
         XCTAssertThrowsError(try ds.append(bad)) { XCTAssertTrue("\($0)".contains("1 labels for 3 steps"), "\($0)") }
+    }
+
+    /// A corrected episode keeps only its sample steps' frames, and each sample still reads its own step's frame.
+    func testACorrectedEpisodeKeepsOnlyTheFramesOfItsSamples() throws {
+        let config = VLAFixture.tinyConfig(chunk: 2)
+        let ds = DemoDataset(cameras: config.cameras, width: config.imageWidth, height: config.imageHeight, labelWindow: 2)
+        let labeled = [false, false, false, true, true, true, false, false, true, true]
+        var e = episode(config, labeled: labeled)
+        let frameBytes = config.imageWidth * config.imageHeight * 3
+        for cam in config.cameras {                                  // frame s is all pixel value 10·s
+            e.images[cam] = (0..<labeled.count).flatMap { s in [UInt8](repeating: UInt8(10 * s), count: frameBytes) }
+        }
+        try ds.append(e)
+        try ds.append(episode(config, labeled: nil))
+        let steps = ds.samples.filter { $0.episode == 0 }.map(\.step)
+        XCTAssertEqual(steps, [3, 4, 8, 9])
+        for cam in config.cameras {
+            XCTAssertEqual(ds.episodes[0].images[cam]?.count, steps.count * frameBytes, "only the sample steps' frames")
+            XCTAssertEqual(ds.episodes[1].images[cam]?.count, 8 * frameBytes, "a demonstration keeps all")
+        }
+        var rng = SeededGenerator(seed: 1)
+        let embeddings = ["put the red cube in the bin": [Float](repeating: 0, count: config.textDimension)]
+        let batch = try ds.batch(Array(0..<steps.count), config: config, embeddings: embeddings, shift: 0, textNoise: 0, rng: &rng)
+        for (row, step) in steps.enumerated() {
+            for image in batch.images {
+                let plane = 3 * config.imageWidth * config.imageHeight
+                XCTAssertEqual(image.data[row * plane], Float(10 * step) / 255 - 0.5, accuracy: 1e-6, "sample at step \(step)")
+            }
+        }
+        XCTAssertEqual(ds.actionChunk(episode: 0, step: 4, k: 2).map { $0[0] }, [4, 5], "actions are kept whole")
+    }
+
+    /// Past its frame budget the dataset refuses the episode with an error that says what to do, and keeps what it has.
+    func testAnEpisodePastTheFrameBudgetIsRefused() throws {
+        let config = VLAFixture.tinyConfig()
+        let ds = DemoDataset(cameras: config.cameras, width: config.imageWidth, height: config.imageHeight)
+        let perEpisode = 8 * config.imageWidth * config.imageHeight * 3 * config.cameras.count
+        ds.frameBudget = 2 * perEpisode + perEpisode / 2
+        try ds.append(episode(config, labeled: nil))
+        try ds.append(episode(config, labeled: nil))
+        XCTAssertThrowsError(try ds.append(episode(config, labeled: nil))) {
+            XCTAssertTrue("\($0)".contains("train on fewer sessions"), "\($0)")
+        }
+        XCTAssertEqual(ds.episodes.count, 2)
+        XCTAssertEqual(ds.storedFrameBytes, 2 * perEpisode)
+        XCTAssertEqual(ds.samples.count, 16)
     }
 
     func testImageLabelsOnlyForTheChosenCalibratedCameras() {

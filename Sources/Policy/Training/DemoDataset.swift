@@ -8,7 +8,8 @@ import Tensor
 /// One demonstration: T steps of every camera, proprioception and the action taken.
 public struct DemoEpisode: Sendable {
     public var instruction: String
-    /// Camera name → T frames of RGB8 (H·W·3 bytes each) concatenated.
+    /// Camera name → T frames of RGB8 (H·W·3 bytes each) concatenated. Once in a `DemoDataset`, an episode whose
+    /// steps are only partly labelled keeps the frames of its sample steps alone (`DemoDataset.frameSlots`).
     public var images: [String: [UInt8]]
     /// T rows of the first `proprioNames.count` values of `RobotState.proprioception`.
     public var proprio: [[Float]]
@@ -38,6 +39,16 @@ public final class DemoDataset {
     public private(set) var episodes: [DemoEpisode] = []
     /// (episode, step) of every sample.
     public private(set) var samples: [(episode: Int, step: Int)] = []
+    /// Per episode: where each step's frame is in its stored images, nil when every frame is kept (frame = step).
+    /// A corrected episode keeps only the frames of its sample steps: in `record --corrections` sessions about
+    /// one step in six teaches, and keeping every frame ran a 15-session training run out of 24 GB.
+    public private(set) var frameSlots: [[Int32]?] = []
+    /// Bytes of camera frames held (all episodes, all cameras).
+    public private(set) var storedFrameBytes = 0
+    /// The most frame bytes this dataset may hold: an episode that would pass it is refused with an error saying
+    /// so, rather than the process being killed for memory halfway through loading (the executable sets it from
+    /// the machine's memory).
+    public var frameBudget = Int.max
     /// Per episode: the auxiliary points of every step (see `AuxiliaryPoints`), nil when the demonstration never
     /// closes and re-opens the gripper (no grasp to learn from).
     public private(set) var auxiliary: [[[Float]]?] = []
@@ -91,15 +102,42 @@ public final class DemoDataset {
             }
         }
         let index = episodes.count
-        episodes.append(e)
+        let steps = e.labeled.map { labeled in (0..<t).filter { s in labeled[s..<min(s + labelWindow, t)].allSatisfy { $0 } } }
+            ?? Array(0..<t)
+        var stored = e
+        let keptBytes = steps.count < t ? steps.count * frameBytes * cameras.count : t * frameBytes * cameras.count
+        guard storedFrameBytes + keptBytes <= frameBudget else {
+            throw DatasetError("the camera frames of \(episodes.count + 1) episodes would take more than the "
+                               + "\(frameBudget >> 20) MB set aside for them (\(storedFrameBytes >> 20) MB held so far): "
+                               + "train on fewer sessions, or record fewer or shorter episodes")
+        }
+        storedFrameBytes += keptBytes
+        if steps.count < t {
+            // Keep the sample steps' frames only; the other steps still give the chunks' actions and the aux points.
+            var slots = [Int32](repeating: -1, count: t)
+            for (k, s) in steps.enumerated() { slots[s] = Int32(k) }
+            for c in cameras {
+                let all = e.images[c]!
+                var kept = [UInt8](); kept.reserveCapacity(steps.count * frameBytes)
+                for s in steps { kept += all[s * frameBytes ..< (s + 1) * frameBytes] }
+                stored.images[c] = kept
+            }
+            frameSlots.append(slots)
+        } else {
+            frameSlots.append(nil)
+        }
+        episodes.append(stored)
         let aux = AuxiliaryPoints.targets(proprio: e.proprio, actions: e.actions)
         auxiliary.append(aux?.points)
         graspVisibleUntil.append(aux?.graspVisibleUntil ?? -1)
-        if let labeled = e.labeled {
-            for s in 0..<t where labeled[s..<min(s + labelWindow, t)].allSatisfy({ $0 }) { samples.append((index, s)) }
-        } else {
-            for s in 0..<t { samples.append((index, s)) }
-        }
+        for s in steps { samples.append((index, s)) }
+    }
+
+    /// Where step `step`'s frame starts in episode `episode`'s stored images (bytes); the step must be a sample's.
+    func frameOffset(episode: Int, step: Int) -> Int {
+        let slot = frameSlots[episode].map { Int($0[step]) } ?? step
+        precondition(slot >= 0, "step \(step) of episode \(episode) is not a sample step; its frame was not kept")
+        return slot * width * height * 3
     }
 
     public var instructions: Set<String> { Set(episodes.map(\.instruction)) }
@@ -186,6 +224,7 @@ extension DemoDataset {
         for (row, i) in indices.enumerated() {
             let (ep, st) = samples[i]
             let e = episodes[ep]
+            let frame = frameOffset(episode: ep, step: st)
             var shifts: [(Int, Int)] = []
             for (ci, cam) in cameras.enumerated() {
                 let dx = shift > 0 ? Int(rng.next() % UInt64(2 * shift + 1)) - shift : 0
@@ -193,7 +232,7 @@ extension DemoDataset {
                 shifts.append((dx, dy))
                 e.images[cam]!.withUnsafeBufferPointer { src in
                     images[ci].withUnsafeMutableBufferPointer { dst in
-                        ImagePixels.toCHW(src: src.baseAddress! + st * plane * 3, width: width, height: height,
+                        ImagePixels.toCHW(src: src.baseAddress! + frame, width: width, height: height,
                                           dx: dx, dy: dy, into: dst.baseAddress! + row * 3 * plane)
                     }
                 }

@@ -135,6 +135,8 @@ struct TrainCommand: ParsableCommand {
         let config0 = try initial?.config ?? VLAConfig(architecture: try arch.architecture(), cameras: try arch.cameraNames, chunkSize: chunkSize)
         let dataset = DemoDataset(cameras: config0.cameras, width: config0.imageWidth, height: config0.imageHeight,
                                   labelWindow: config0.chunkSize)
+        // Frames are most of the memory; leave the rest of the machine for batches, the model and everyone else.
+        dataset.frameBudget = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.6)
         if imagePointCameras != "all" {
             let names = Set(imagePointCameras.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             guard names.isSubset(of: config0.cameras) else {
