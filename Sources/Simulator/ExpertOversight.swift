@@ -28,7 +28,7 @@ public struct ExpertOversight: Sendable {
     /// Below this height (m), the hand should only be moving down when it is over the object.
     public var lowHeight = 0.09
     /// Horizontal distance (m) from the object beyond which moving down while low is a mistake.
-    public var descendTolerance = 0.025
+    public var descendTolerance = 0.015
     /// Letting go is fine only with the object within this horizontal distance (m) of the place goal.
     public var placeTolerance = 0.04
     /// Contact force (N) at which the expert steps in, below the supervisor's 40 N hold.
