@@ -36,7 +36,9 @@ public enum VLATermProcess {
         }
         let out = Pipe()
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        guard FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: errURL.path])
+        }
         defer { try? FileManager.default.removeItem(at: errURL) }
         let err = try FileHandle(forWritingTo: errURL)
         p.standardOutput = out
