@@ -74,7 +74,7 @@ public struct ExpertOversight: Sendable {
 
         if sim.maxArmContactForce() > contactLimit { return .contactForce }
         if proposed.gripper < 0.5, !grasped,
-           fromObject > graspTolerance || ee.z - max(o.z, 0.018) > graspHeightTolerance { return .closeAwayFromObject }
+           fromObject > graspTolerance || ee.z - ScriptedExpert.graspPoint(of: o).z > graspHeightTolerance { return .closeAwayFromObject }
         if proposed.gripper >= 0.5, grasped, outsideContainer { return .openOutsideContainer }
         if !grasped, ee.z < lowHeight, proposed.dz < 0, fromObject > descendTolerance { return .descendBesideObject }
         // Closed on the object, low and away from the container, and not going up: the expert lifts after 8 ticks.

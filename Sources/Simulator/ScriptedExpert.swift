@@ -84,12 +84,12 @@ public struct ScriptedExpert {
             if offset < 0.006, ee.position.z - goal.z < 0.02, abs(angle(yaw - ee.yaw)) < 0.04 {
                 enter(.descend)
                 // Below the hover height (after a slide) the hover goal is behind: start down at once.
-                if ee.position.z < goal.z - 0.02 { goal = SIMD3(o.x, o.y, max(o.z, 0.018)) }
+                if ee.position.z < goal.z - 0.02 { goal = Self.graspPoint(of: o) }
             }
             return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
         case .descend:
             let yaw = graspYaw ?? ee.yaw
-            let goal = SIMD3(o.x, o.y, max(o.z, 0.018))
+            let goal = Self.graspPoint(of: o)
             if abs(goal.z - ee.position.z) < 0.005, horizontal(goal - ee.position) < 0.008 { enter(.close) }
             else if phaseTicks > 40 { retry() }   // blocked (a wall or a neighbour under a finger)
             return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
@@ -123,6 +123,10 @@ public struct ScriptedExpert {
             return .hold(gripper: 1)
         }
     }
+
+    /// Where the hand closes on an object centred at `o`: level with its centre, but no lower than 1.8 cm, where
+    /// the fingertips meet the table.
+    public static func graspPoint(of o: SIMD3<Double>) -> SIMD3<Double> { SIMD3(o.x, o.y, max(o.z, 0.018)) }
 
     private mutating func enter(_ p: Phase) { phase = p; phaseTicks = 0 }
 

@@ -105,7 +105,7 @@ public final class DemoDataset {
         let steps = e.labeled.map { labeled in (0..<t).filter { s in labeled[s..<min(s + labelWindow, t)].allSatisfy { $0 } } }
             ?? Array(0..<t)
         var stored = e
-        let keptBytes = steps.count < t ? steps.count * frameBytes * cameras.count : t * frameBytes * cameras.count
+        let keptBytes = steps.count * frameBytes * cameras.count
         guard storedFrameBytes + keptBytes <= frameBudget else {
             throw DatasetError("the camera frames of \(episodes.count + 1) episodes would take more than the "
                                + "\(frameBudget >> 20) MB set aside for them (\(storedFrameBytes >> 20) MB held so far): "

@@ -181,22 +181,21 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// Horizontal errors (cm) of the embedded model's predicted grasp and place points against the named object and
-    /// the container's goal (privileged sim state, for the report only); nil for policies without the head.
     struct PointErrors {
         var grasp: Double, place: Double
         /// The object nearest the predicted grasp point: another than the named one is a grounding error.
         var nearest: String
     }
 
+    /// Horizontal errors (cm) of the embedded model's predicted grasp and place points against the named object and
+    /// the container's goal (privileged sim state, for the report only); nil for policies without the head.
     static func pointErrors(_ policy: Policy, _ sim: TabletopSim) -> PointErrors? {
         let poses = sim.objectPoses()
         guard let vla = policy as? EmbeddedVLA, let points = vla.lastPoints, points.count >= 2,
               let target = poses[sim.episode.target], let goal = sim.family.placeGoal(sim) else { return nil }
-        func cm(_ p: [Double], _ x: Double, _ y: Double) -> Double { 100 * ((p[0] - x) * (p[0] - x) + (p[1] - y) * (p[1] - y)).squareRoot() }
-        let nearest = poses.min { cm(points[0], $0.value.position.x, $0.value.position.y) < cm(points[0], $1.value.position.x, $1.value.position.y) }
-        return PointErrors(grasp: cm(points[0], target.position.x, target.position.y), place: cm(points[1], goal.x, goal.y),
-                           nearest: nearest?.key ?? sim.episode.target)
+        func cm(_ p: [Double], _ q: SIMD3<Double>) -> Double { 100 * ((p[0] - q.x) * (p[0] - q.x) + (p[1] - q.y) * (p[1] - q.y)).squareRoot() }
+        let nearest = poses.min { cm(points[0], $0.value.position) < cm(points[0], $1.value.position) }
+        return PointErrors(grasp: cm(points[0], target.position), place: cm(points[1], goal), nearest: nearest?.key ?? sim.episode.target)
     }
 
     /// For a failure: how far the gripper ended from the target and whether the target was lifted, grasped or
