@@ -58,12 +58,8 @@ final class ExpertOversightTests: XCTestCase {
     /// Fingers closed on the object and then nothing: the expert would have lifted after 8 ticks.
     func testHoldingTheObjectWithoutLiftingIsCaught() throws {
         let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
-        var expert = ScriptedExpert(), oversight = ExpertOversight()
-        while expert.phase != .lift, sim.tick < 200 {
-            let a = sim.limits.clamp(expert.action(for: sim))
-            XCTAssertNil(oversight.check(sim, proposed: a), "the expert's own approach and close, tick \(sim.tick)")
-            try sim.send(a)
-        }
+        var oversight = ExpertOversight()
+        try runExpertUnflagged(sim, until: .lift, &oversight)
         XCTAssertTrue(sim.isTargetGrasped())
         var reason: ExpertOversight.Reason?, ticks = 0
         while reason == nil, ticks < 30 {
@@ -77,12 +73,8 @@ final class ExpertOversightTests: XCTestCase {
     /// Lifted and on the way, then down again before the object is over the container: caught while lowering.
     func testLoweringTheObjectOutsideTheContainerIsCaught() throws {
         let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
-        var expert = ScriptedExpert(), oversight = ExpertOversight()
-        while expert.phase != .carry, sim.tick < 200 {
-            let a = sim.limits.clamp(expert.action(for: sim))
-            XCTAssertNil(oversight.check(sim, proposed: a), "the expert's own grasp and lift, tick \(sim.tick)")
-            try sim.send(a)
-        }
+        var oversight = ExpertOversight()
+        try runExpertUnflagged(sim, until: .carry, &oversight)
         XCTAssertTrue(sim.isTargetGrasped())
         XCTAssertGreaterThan(sim.state().endEffector.position.z, oversight.carryFloor, "lifted to the carry height")
         var reason: ExpertOversight.Reason?, ticks = 0
@@ -114,10 +106,7 @@ final class ExpertOversightTests: XCTestCase {
         let o = try XCTUnwrap(sim.objectPoses()[sim.episode.target]).position
         let spec = try XCTUnwrap(sim.layout.object(named: sim.episode.target))
         let stall = SIMD3(o.x + 0.02, o.y - 0.01, o.z + spec.halfHeight + 0.05)
-        for _ in 0..<80 {
-            let d = stall - sim.state().endEffector.position
-            try sim.send(sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: d.z, dyaw: 0, gripper: 1)))
-        }
+        for _ in 0..<80 { try steer(sim, toward: stall, gripper: 1) }
         XCTAssertLessThan(length(sim.state().endEffector.position - stall), 0.005)
         var expert = ScriptedExpert(resumingFrom: sim)
         let start = sim.tick
@@ -133,10 +122,7 @@ final class ExpertOversightTests: XCTestCase {
         // Lower, fingertips down to the object's top: up first, straight, until they clear it.
         try sim.reset(seed: 11)
         let low = SIMD3(o.x + 0.02, o.y - 0.01, o.z + spec.halfHeight + 0.015)
-        for tick in 0..<100 {
-            let d = (tick < 60 ? SIMD3(low.x, low.y, 0.12) : low) - sim.state().endEffector.position
-            try sim.send(sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: d.z, dyaw: 0, gripper: 1)))
-        }
+        for tick in 0..<100 { try steer(sim, toward: tick < 60 ? SIMD3(low.x, low.y, 0.12) : low, gripper: 1) }
         var resumed = ScriptedExpert(resumingFrom: sim)
         let clearance = o.z + spec.halfHeight + resumed.slideClearance
         XCTAssertLessThan(sim.state().endEffector.position.z, clearance - 0.01)
@@ -161,8 +147,7 @@ final class ExpertOversightTests: XCTestCase {
         let o = try XCTUnwrap(sim.objectPoses()[sim.episode.target]).position
         for tick in 0..<100 {
             // Above a spot 6 cm beside the object, then down, fingers closed: a grasp aimed at the wrong place.
-            let d = SIMD3(o.x + 0.06, o.y, tick < 50 ? 0.15 : 0.05) - sim.state().endEffector.position
-            try sim.send(sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: d.z, dyaw: 0, gripper: 0)))
+            try steer(sim, toward: SIMD3(o.x + 0.06, o.y, tick < 50 ? 0.15 : 0.05), gripper: 0)
         }
         var expert = ScriptedExpert(resumingFrom: sim)
         XCTAssertEqual(expert.phase, .approach)
@@ -180,5 +165,23 @@ final class ExpertOversightTests: XCTestCase {
         while !sim.isSuccess(), sim.tick < held + 300 { try sim.send(resumed.action(for: sim)) }
         XCTAssertTrue(sim.isSuccess())
         XCTAssertEqual(resumed.attempts, 1, "carried on, never dropped it")
+    }
+
+    /// The expert drives (its actions checked by `oversight`, which must never object) until it enters `phase`.
+    private func runExpertUnflagged(_ sim: TabletopSim, until phase: ScriptedExpert.Phase, _ oversight: inout ExpertOversight,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        var expert = ScriptedExpert()
+        while expert.phase != phase, sim.tick < 200 {
+            let a = sim.limits.clamp(expert.action(for: sim))
+            XCTAssertNil(oversight.check(sim, proposed: a), "the expert's own work, tick \(sim.tick) in \(expert.phase)", file: file, line: line)
+            try sim.send(a)
+        }
+        XCTAssertEqual(expert.phase, phase, file: file, line: line)
+    }
+
+    /// One tick of a scripted "policy": straight toward `goal` (within the robot's limits), yaw held.
+    private func steer(_ sim: TabletopSim, toward goal: SIMD3<Double>, gripper: Double) throws {
+        let d = goal - sim.state().endEffector.position
+        try sim.send(sim.limits.clamp(Action(dx: d.x, dy: d.y, dz: d.z, dyaw: 0, gripper: gripper)))
     }
 }
