@@ -40,10 +40,14 @@ enum TrainData {
                     images[cam] = bytes
                 }
                 let instruction = ep.instructions.first?.text ?? e.task
-                try dataset.append(DemoEpisode(
-                    instruction: instruction, images: images,
-                    proprio: ep.steps.map { Array($0.state.proprioception.prefix(dataset.proprioDimension)).map(Float.init) },
-                    actions: ep.steps.map { $0.action.vector.map(Float.init) }, labeled: teachingSteps(ep)))
+                do {
+                    try dataset.append(DemoEpisode(
+                        instruction: instruction, images: images,
+                        proprio: ep.steps.map { Array($0.state.proprioception.prefix(dataset.proprioDimension)).map(Float.init) },
+                        actions: ep.steps.map { $0.action.vector.map(Float.init) }, labeled: teachingSteps(ep)))
+                } catch let refused as DatasetError {
+                    throw DatasetError("\(store.path(of: e)): \(refused.description)")   // which file was refused
+                }
                 added += 1
                 progress("session \(name): \(i + 1)/\(usable.count) episodes")
             }
