@@ -17,6 +17,7 @@ public struct ExpertOversight: Sendable {
         case noProgress = "no-progress"
         case noLift = "no-lift"
         case lowerOutsideContainer = "lower-outside-container"
+        case carryTooLow = "carry-too-low"
         case tooSlow = "too-slow"
     }
 
@@ -46,6 +47,11 @@ public struct ExpertOversight: Sendable {
     /// presses the object into a bin wall or a neighbour and stays there.
     public var carryFloor = 0.14
     public var lowerRate = 0.003
+    /// In the same band (lift height to carry floor, outside the container) the hand must be going up at least this
+    /// fast (m per tick): the expert rises straight to its carry height at about 0.015 per tick before it moves
+    /// across. A policy that carries low, or rises a few millimetres a tick, swings the object into a bin wall and
+    /// pushes against it until the episode runs out (half of one model's template failures).
+    public var riseRate = 0.005
     /// Ticks the policy may drive without finishing before the expert takes over.
     public var patienceTicks = 160
 
@@ -84,7 +90,10 @@ public struct ExpertOversight: Sendable {
         } else {
             heldWithoutLifting = 0
         }
-        if grasped, outsideContainer, ee.z < carryFloor, ee.z >= liftHeight, proposed.dz < -lowerRate { return .lowerOutsideContainer }
+        if grasped, outsideContainer, ee.z < carryFloor, ee.z >= liftHeight {
+            if proposed.dz < -lowerRate { return .lowerOutsideContainer }
+            if proposed.dz < riseRate { return .carryTooLow }
+        }
         if recent.count == stallTicks, let first = recent.first,
            recent.allSatisfy({ length($0 - first) < stallDistance }),
            (recentGripper.max() ?? 0) - (recentGripper.min() ?? 0) < 0.5 { return .noProgress }

@@ -89,6 +89,25 @@ final class ExpertOversightTests: XCTestCase {
         XCTAssertTrue(sim.isTargetGrasped(), "caught before anything was dropped")
     }
 
+    /// Lifted off the table but carried across below the carry height, or rising only a little: caught, because the
+    /// object swings into a bin wall that way. Rising at the expert's pace is fine.
+    func testCarryingTheObjectLowIsCaught() throws {
+        let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
+        var oversight = ExpertOversight()
+        try runExpertUnflagged(sim, until: .lift, &oversight)
+        let up = Action(dx: 0, dy: 0, dz: 0.015, dyaw: 0, gripper: 0)
+        while sim.state().endEffector.position.z < oversight.liftHeight + 0.01, sim.tick < 300 {
+            XCTAssertNil(oversight.check(sim, proposed: up), "rising straight up at tick \(sim.tick)")
+            try sim.send(up)
+        }
+        XCTAssertTrue(sim.isTargetGrasped())
+        XCTAssertLessThan(sim.state().endEffector.position.z, oversight.carryFloor)
+        XCTAssertNil(oversight.check(sim, proposed: up))
+        XCTAssertEqual(oversight.check(sim, proposed: Action(dx: 0.01, dy: -0.01, dz: 0, dyaw: 0, gripper: 0)), .carryTooLow)
+        XCTAssertEqual(oversight.check(sim, proposed: Action(dx: 0, dy: 0, dz: 0.002, dyaw: 0, gripper: 0)), .carryTooLow)
+        XCTAssertEqual(oversight.check(sim, proposed: Action(dx: 0, dy: 0, dz: -0.01, dyaw: 0, gripper: 0)), .lowerOutsideContainer)
+    }
+
     func testLettingGoOutsideTheContainerIsCaught() throws {
         let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
         var expert = ScriptedExpert(), oversight = ExpertOversight()
