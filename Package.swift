@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI", "RobotKit", "Input", "Episodes", "Policy", "Supervisor", "Simulator"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes", "RobotKit"], exclude: ["Interop"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit", "COpenSSL", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Tensor", "RobotKit", "COpenSSL", "Episodes", "TestSupport"],   // Episodes: reads recorded corrections
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,6 @@
 // `vlaterm record --sim --corrections MODEL` then `vlaterm train --init-from MODEL` through the built binary:
 // the shipped policy drives, the scripted expert corrects it, and fine-tuning learns from the corrections only.
+import Episodes
 import Foundation
 import TestSupport
 import XCTest
@@ -67,5 +68,34 @@ final class CorrectionsEndToEndTests: XCTestCase {
         let (badStatus, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", root + "/missing.safetensors",
                                                           "--episodes", "1", "--session", "x", "--root", root])
         XCTAssertEqual(badStatus, 2, "a missing model is bad input")
+    }
+
+    /// `--correction-delay N`: the policy drives on for a random 0…N ticks past the mistake before the expert steps in.
+    /// Same model, seeds and scenes, so until the first mistake both recordings are the same; after it, the delayed
+    /// one keeps the policy in control for longer (drawn per correction, seeded by the episode).
+    func testACorrectionDelayLetsThePolicyGoOnPastItsMistake() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-delay-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
+        func firstCorrections(delay: Int) throws -> [Int] {
+            let session = "delay\(delay)"
+            let (status, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "2",
+                                                          "--correction-delay", "\(delay)", "--session", session, "--root", root,
+                                                          "--seed", "200000", "--max-steps", "120", "--json"])
+            XCTAssertEqual(status, 0)
+            return try (0..<2).map { k in
+                let steps = try EpisodeReader.read(path: root + "/\(session)/episode-00000\(k).mcap").steps
+                return try XCTUnwrap(steps.firstIndex(where: \.intervention), "episode \(k) of delay \(delay) was corrected")
+            }
+        }
+        let atOnce = try firstCorrections(delay: 0), delayed = try firstCorrections(delay: 40)
+        for k in 0..<2 {
+            XCTAssertGreaterThanOrEqual(delayed[k], atOnce[k], "episode \(k): never earlier than the immediate correction")
+            XCTAssertLessThanOrEqual(delayed[k], atOnce[k] + 40, "episode \(k): at most N ticks later")
+        }
+        XCTAssertNotEqual(delayed, atOnce, "the policy went on past at least one mistake")
+        let (bad, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "1",
+                                                    "--correction-delay", "500", "--session", "x", "--root", root])
+        XCTAssertNotEqual(bad, 0, "a delay past 100 ticks is refused")
     }
 }

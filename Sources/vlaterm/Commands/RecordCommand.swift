@@ -87,6 +87,9 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Let this built-in model drive the simulator while the scripted expert corrects it (see below).")
     var corrections: String?
     @Option(help: "With --corrections: ticks the expert keeps control after taking over, at least.") var correctionTicks = 30
+    @Option(help: ArgumentHelp("With --corrections: let the policy go on for a random 0…N ticks past a mistake before the expert takes over.",
+                               discussion: "Recoveries are then shown from deeper inside each kind of mistake, not only from its edge. Pressing and letting go outside the container are corrected at once whatever N is."))
+    var correctionDelay = 0
     @Option(help: "With --corrections: chunk execution, replan:N or ensemble:M.") var execution = "replan:4"
     @Flag(help: "Record synthetic frames and states instead of the simulator (benchmarks, crash tests).") var synthetic = false
     @Option(help: "Number of episodes to record.") var episodes = 1
@@ -115,6 +118,7 @@ struct RecordCommand: ParsableCommand {
             throw ValidationError("--corrections MODEL records the policy with the expert correcting it; leave out --expert and --synthetic")
         }
         guard (10...200).contains(correctionTicks) else { throw ValidationError("--correction-ticks must be in 10...200") }
+        guard (0...100).contains(correctionDelay) else { throw ValidationError("--correction-delay must be in 0...100 (ticks)") }
         guard ChunkExecutor.parse(execution) != nil else { throw ValidationError("--execution: use replan:N (N ≥ 1) or ensemble:M (M ≥ 0)") }
     }
 
@@ -132,7 +136,8 @@ struct RecordCommand: ParsableCommand {
         }
         if let corrections {
             return try PolicyWithExpertCorrections(modelPath: corrections, fps: fps, width: parts[0], height: parts[1], maxSteps: maxSteps,
-                                                   execution: ChunkExecutor.parse(execution)!, minimumCorrection: correctionTicks)
+                                                   execution: ChunkExecutor.parse(execution)!, minimumCorrection: correctionTicks,
+                                                   correctionDelay: correctionDelay)
         }
         if synthetic {
             return SyntheticDemonstrations(source: SyntheticSource(cameras: SyntheticSource.cameras(width: parts[0], height: parts[1]), fps: fps),

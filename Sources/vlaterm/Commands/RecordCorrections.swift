@@ -17,6 +17,13 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     /// correction holds whole action chunks of expert motion.
     let minimumCorrection: Int
     let maximumCorrection = 120
+    /// Ticks the policy may go on past a mistake before the expert steps in (drawn from 0…this per correction).
+    /// Stepping in at once only ever shows the way back from the edge of a mistake; a policy that was not stopped
+    /// goes deeper (lower beside the object, further on with empty fingers) and has never seen a recovery from
+    /// there. Pressing and letting go outside the container are always corrected at once.
+    let correctionDelay: Int
+    private var delayRandom = SeededGenerator(seed: 0)
+    private var pending: (reason: ExpertOversight.Reason, ticksLeft: Int)?
     var oversight = ExpertOversight()
     var executor: ChunkExecutor
     var expert: ScriptedExpert?
@@ -39,7 +46,7 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
 
     /// `label` names the policy in the episodes' facts (a model path, or a training round).
     init(policy: EmbeddedVLA, label: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
-         minimumCorrection: Int) throws {
+         minimumCorrection: Int, correctionDelay: Int = 0) throws {
         do {
             sim = try TabletopSim(config: SimConfig(controlRate: fps, cameraWidth: width, cameraHeight: height, maxSteps: maxSteps), seed: 0)
             try policy.check(cameras: sim.cameras)
@@ -48,23 +55,25 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
         self.policy = policy
         executor = ChunkExecutor(mode: execution)
         self.minimumCorrection = minimumCorrection
+        self.correctionDelay = correctionDelay
         self.label = label
     }
 
     convenience init(modelPath: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
-                     minimumCorrection: Int) throws {
+                     minimumCorrection: Int, correctionDelay: Int = 0) throws {
         let policy: EmbeddedVLA
         do { policy = try EmbeddedVLA.load(url: URL(fileURLWithPath: modelPath)) } catch {
             note("vlaterm record: --corrections \(modelPath): \(error)"); throw ExitStatus.badInput
         }
         try self.init(policy: policy, label: modelPath, fps: fps, width: width, height: height, maxSteps: maxSteps,
-                      execution: execution, minimumCorrection: minimumCorrection)
+                      execution: execution, minimumCorrection: minimumCorrection, correctionDelay: correctionDelay)
     }
 
     func reset(seed: UInt64) throws -> String {
         try sim.reset(seed: seed)
         policy.reset(); executor.reset(); oversight.reset()
-        expert = nil; steps = 0; settleTicks = 0; episodeReasons = []
+        expert = nil; steps = 0; settleTicks = 0; episodeReasons = []; pending = nil
+        delayRandom = SeededGenerator(seed: seed ^ 0x6A09_E667_F3BC_C908)
         return sim.episode.instruction
     }
 
@@ -84,6 +93,15 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
         } else {
             action = try policyAction(obs)
             if let reason = oversight.check(sim, proposed: action) {
+                let now = Self.correctedAtOnce.contains(reason) || correctionDelay == 0
+                if now || pending == nil {
+                    pending = (reason, now ? 0 : Int.random(in: 0...correctionDelay, using: &delayRandom))
+                }
+            }
+            if let p = pending, p.ticksLeft > 0 {
+                pending = (p.reason, p.ticksLeft - 1)
+            } else if let reason = pending?.reason {
+                pending = nil
                 var e = ScriptedExpert(resumingFrom: sim)
                 expertStartPhase = e.phase
                 action = sim.limits.clamp(e.action(for: sim))
@@ -99,6 +117,9 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     }
 
     func succeeded() -> Bool { sim.isSuccess() }
+
+    /// Mistakes that harm something if let run: pressing (the console would hold the robot) and dropping the object.
+    private static let correctedAtOnce: Set<ExpertOversight.Reason> = [.contactForce, .openOutsideContainer]
 
     private func policyAction(_ obs: Observation) throws -> Action {
         if executor.needsChunk {
