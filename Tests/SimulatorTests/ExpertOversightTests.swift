@@ -108,6 +108,30 @@ final class ExpertOversightTests: XCTestCase {
         XCTAssertEqual(oversight.check(sim, proposed: Action(dx: 0, dy: 0, dz: -0.01, dyaw: 0, gripper: 0)), .lowerOutsideContainer)
     }
 
+    /// A policy carried the object over the bin, went down 1.5 cm off the middle and stopped. The expert taking over
+    /// from there lowers and lets go; it does not climb back to the carry height first (rising there taught the
+    /// policy the opposite of the demonstrations in the same views). Far from the bin it still lifts first.
+    func testTheExpertLowersFromLowOverTheContainer() throws {
+        let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
+        var oversight = ExpertOversight()
+        try runExpertUnflagged(sim, until: .carry, &oversight)
+        XCTAssertEqual(ScriptedExpert(resumingFrom: sim).phase, .lift, "grasped, away from the bin: lift and carry")
+        let place = try XCTUnwrap(sim.family.placeGoal(sim))
+        let inHand = sim.state().endEffector.position - (try XCTUnwrap(sim.objectPoses()[sim.episode.target])).position
+        let hover = SIMD3(place.x + 0.015, place.y, 0.11) + SIMD3(inHand.x, inHand.y, 0)
+        for _ in 0..<150 { try steer(sim, toward: hover, gripper: 0) }
+        XCTAssertTrue(sim.isTargetGrasped())
+        var expert = ScriptedExpert(resumingFrom: sim)
+        XCTAssertEqual(expert.phase, .lower)
+        var highest = 0.0
+        while !sim.isSuccess(), sim.tick < 400 {
+            try sim.send(sim.limits.clamp(expert.action(for: sim)))
+            highest = max(highest, sim.state().endEffector.position.z)
+        }
+        XCTAssertTrue(sim.isSuccess(), "the object ends in the bin")
+        XCTAssertLessThan(highest, 0.115, "never back up toward the carry height (\(expert.carryHeight) m) before letting go")
+    }
+
     func testLettingGoOutsideTheContainerIsCaught() throws {
         let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
         var expert = ScriptedExpert(), oversight = ExpertOversight()

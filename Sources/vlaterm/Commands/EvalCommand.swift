@@ -127,7 +127,8 @@ struct EvalCommand: ParsableCommand {
                         if compareExpert, let first = chunk.actions.first {
                             let e = expert.action(for: sim).vector
                             note("  step \(steps) policy " + first.map { String(format: "%+.4f", $0) }.joined(separator: " ")
-                                 + "  expert " + e.map { String(format: "%+.4f", $0) }.joined(separator: " ") + "  (\(expert.phase))")
+                                 + "  expert " + e.map { String(format: "%+.4f", $0) }.joined(separator: " ") + "  (\(expert.phase))"
+                                 + Self.whereAbouts(sim))
                         }
                         executor.accept(chunk.actions)
                     }
@@ -214,6 +215,15 @@ struct EvalCommand: ParsableCommand {
         return String(format: "  (gripper %.0f cm from the %@, which is at height %.1f cm%@%@)", d * 100, sim.episode.target,
                       o.z * 100, sim.isTargetGrasped() ? ", grasped" : "",
                       misplaced.isEmpty ? "" : "; the \(misplaced.joined(separator: ", ")) is in a container instead")
+    }
+
+    /// For `--compare-expert` rows: the hand's height, and where the named object is from the hand and from the goal.
+    private static func whereAbouts(_ sim: TabletopSim) -> String {
+        guard let o = sim.objectPoses()[sim.episode.target]?.position, let goal = sim.family.placeGoal(sim) else { return "" }
+        let ee = sim.state().endEffector.position
+        func across(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double { ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() * 100 }
+        return String(format: "  hand z %.1f cm, %.1f cm across from the object; object z %.1f cm, %.1f cm across from the goal",
+                      ee.z * 100, across(ee, o), o.z * 100, across(o, goal))
     }
 
     private func loadCases() throws -> [InstructionCase]? {
