@@ -18,6 +18,7 @@ public struct ExpertOversight: Sendable {
         case noLift = "no-lift"
         case lowerOutsideContainer = "lower-outside-container"
         case carryTooLow = "carry-too-low"
+        case hoverOverContainer = "hover-over-container"
         case tooSlow = "too-slow"
     }
 
@@ -52,6 +53,10 @@ public struct ExpertOversight: Sendable {
     /// across. A policy that carries low, or rises a few millimetres a tick, swings the object into a bin wall and
     /// pushes against it until the episode runs out (half of one model's template failures).
     public var riseRate = 0.005
+    /// Holding the object low over its place (below the carry height, within the expert's `lowerReach`), the policy
+    /// must be going down or letting go: for more than `liftTicks` ticks of neither, the expert takes over and lowers.
+    /// (A policy that stopped there held the object over the bin until the episode ran out.)
+    public var hoverLowering = 0.003
     /// Ticks the policy may drive without finishing before the expert takes over.
     public var patienceTicks = 160
 
@@ -59,11 +64,12 @@ public struct ExpertOversight: Sendable {
     private var recentGripper: [Double] = []
     private var policyTicks = 0
     private var heldWithoutLifting = 0
+    private var hovering = 0
 
     public init() {}
 
     /// Forget the policy's recent motion (after a take-over or at an episode start).
-    public mutating func reset() { recent = []; recentGripper = []; policyTicks = 0; heldWithoutLifting = 0 }
+    public mutating func reset() { recent = []; recentGripper = []; policyTicks = 0; heldWithoutLifting = 0; hovering = 0 }
 
     /// Whether the expert should take over instead of executing `proposed` (the policy's action, after the robot's
     /// limits) in the simulator's current state. Call once per policy-driven tick.
@@ -93,6 +99,14 @@ public struct ExpertOversight: Sendable {
         if grasped, outsideContainer, ee.z < carryFloor, ee.z >= liftHeight {
             if proposed.dz < -lowerRate { return .lowerOutsideContainer }
             if proposed.dz < riseRate { return .carryTooLow }
+        }
+        let expert = ScriptedExpert()
+        if grasped, proposed.gripper < 0.5, proposed.dz > -hoverLowering,
+           ScriptedExpert.isLowOverPlace(sim, carryHeight: expert.carryHeight, reach: expert.lowerReach) {
+            hovering += 1
+            if hovering > liftTicks { return .hoverOverContainer }
+        } else {
+            hovering = 0
         }
         if recent.count == stallTicks, let first = recent.first,
            recent.allSatisfy({ length($0 - first) < stallDistance }),

@@ -111,7 +111,7 @@ final class ExpertOversightTests: XCTestCase {
     /// A policy carried the object over the bin, went down 1.5 cm off the middle and stopped. The expert taking over
     /// from there lowers and lets go; it does not climb back to the carry height first (rising there taught the
     /// policy the opposite of the demonstrations in the same views). Far from the bin it still lifts first.
-    func testTheExpertLowersFromLowOverTheContainer() throws {
+    func testHoveringOverTheContainerIsCaughtAndTheExpertLowersFromThere() throws {
         let sim = try TabletopSim(seed: 8, task: TaskRequest(object: "red cube"))
         var oversight = ExpertOversight()
         try runExpertUnflagged(sim, until: .carry, &oversight)
@@ -121,6 +121,12 @@ final class ExpertOversightTests: XCTestCase {
         let hover = SIMD3(place.x + 0.015, place.y, 0.11) + SIMD3(inHand.x, inHand.y, 0)
         for _ in 0..<150 { try steer(sim, toward: hover, gripper: 0) }
         XCTAssertTrue(sim.isTargetGrasped())
+        // Holding still there is caught once it outlasts the lift window; going down is not.
+        var reason: ExpertOversight.Reason?, ticks = 0
+        XCTAssertNil(oversight.check(sim, proposed: Action(dx: 0, dy: 0, dz: -0.01, dyaw: 0, gripper: 0)))
+        while reason == nil, ticks < 30 { reason = oversight.check(sim, proposed: .hold(gripper: 0)); ticks += 1 }
+        XCTAssertEqual(reason, .hoverOverContainer)
+        XCTAssertEqual(ticks, oversight.liftTicks + 1)
         var expert = ScriptedExpert(resumingFrom: sim)
         XCTAssertEqual(expert.phase, .lower)
         var highest = 0.0

@@ -74,8 +74,8 @@ struct RecordCommand: ParsableCommand {
 
         With --sim --corrections MODEL the built-in policy MODEL drives and the scripted expert watches: when the
         policy is about to close the fingers on nothing, let go outside the container, go down beside the object,
-        press on something, hold the object without lifting it, lower it before it is over the container, stall or
-        dawdle, the expert takes over for at least --correction-ticks ticks. Those steps
+        press on something, hold the object without lifting it, carry it below the carry height or lower it before it
+        is over the container, hold it over the container without going down, stall or dawdle, the expert takes over for at least --correction-ticks ticks. Those steps
         are recorded as interventions (like a human's takeover in the console), and `vlaterm train` learns from the
         interventions of such episodes only — recoveries from the policy's own mistakes (HG-DAgger):
           vlaterm record --sim --corrections models/default.safetensors --episodes 300 --session fixes --seed 200000
