@@ -48,7 +48,8 @@ final class CorrectionsEndToEndTests: XCTestCase {
         XCTAssertEqual(traced.status, 0)
         let rows = traced.stderr.split(separator: "\n").filter { $0.contains(" policy ") && $0.contains(" expert ") }
         XCTAssertEqual(rows.count, 2, "replan:4 over 5 ticks asks for two chunks:\n\(traced.stderr)")
-        XCTAssertTrue(rows.allSatisfy { $0.hasSuffix("(approach)") }, "the expert is still approaching:\n\(traced.stderr)")
+        XCTAssertTrue(rows.allSatisfy { $0.contains("(approach)  hand z ") }, "the expert is still approaching:\n\(traced.stderr)")
+        XCTAssertTrue(rows.allSatisfy { $0.contains("cm across from the goal") }, "each row says where hand and object are")
 
         // The same loop inside `train`: one round of one corrected episode, then a little more training.
         let roundArgs = ["train", "--session", "fixes", "--root", root, "--init-from", model, "--out", root + "/round.safetensors",
