@@ -36,6 +36,9 @@ public struct ScriptedExpert {
     public var slideReach = 0.04
 
     private var phaseTicks = 0
+    private var lastOpening: Double?
+    /// Change in the gripper's opening per tick below which closed fingers count as settled.
+    public var settledOpening = 0.005
     private var graspYaw: Double?
 
     public init() {}
@@ -110,7 +113,14 @@ public struct ScriptedExpert {
             else if phaseTicks > 40 { retry() }   // blocked (a wall or a neighbour under a finger)
             return move(sim, from: ee, to: goal, yaw: yaw, gripper: approachOpening)
         case .close:
-            if phaseTicks >= 8 { enter(.lift) }
+            // Lift as soon as the fingers have settled on the object. Holding still for a fixed 8 ticks showed a
+            // policy several identical views labelled "keep closing", then the same views labelled "lift"; it
+            // learned to keep closing forever.
+            let opening = sim.state().gripper
+            defer { lastOpening = opening }
+            if phaseTicks >= 8 || (phaseTicks >= 3 && sim.isTargetGrasped() && abs(opening - (lastOpening ?? -1)) < settledOpening) {
+                enter(.lift)
+            }
             return .hold(gripper: 0)
         case .lift:
             let goal = SIMD3(ee.position.x, ee.position.y, carryHeight)

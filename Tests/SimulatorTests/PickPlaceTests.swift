@@ -26,6 +26,24 @@ final class PickPlaceTests: XCTestCase {
         XCTAssertFalse(sim.isTargetGrasped())
     }
 
+    /// The expert lifts as soon as the fingers have settled on the object, not after a fixed pause: a fixed pause
+    /// shows a policy the same still views labelled first "keep closing", then "lift".
+    func testTheExpertLiftsOnceTheFingersSettle() throws {
+        for object in ["red cube", "blue cylinder"] {
+            let sim = try TabletopSim(seed: 8, task: TaskRequest(object: object))
+            var expert = ScriptedExpert()
+            while expert.phase != .close, sim.tick < 200 { try sim.send(expert.action(for: sim)) }
+            var closing = 0
+            while expert.phase == .close, closing < 20 { try sim.send(expert.action(for: sim)); closing += 1 }
+            XCTAssertEqual(expert.phase, .lift, object)
+            XCTAssertLessThan(closing, 8, "\(object): lifted before the old fixed 8-tick pause")
+            XCTAssertGreaterThanOrEqual(closing, 3, object)
+            XCTAssertTrue(sim.isTargetGrasped(), object)
+            while expert.phase == .lift, sim.tick < 300 { try sim.send(expert.action(for: sim)) }
+            XCTAssertTrue(sim.isTargetHeld(), "\(object): still held after the lift")
+        }
+    }
+
     func testExpertSucceedsAcrossSeeds() throws {
         let sim = try TabletopSim(seed: 0)
         for seed: UInt64 in [2, 13, 77, 1003] {
