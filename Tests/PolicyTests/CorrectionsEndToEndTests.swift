@@ -53,7 +53,7 @@ final class CorrectionsEndToEndTests: XCTestCase {
 
         // The same loop inside `train`: one round of one corrected episode, then a little more training.
         let roundArgs = ["train", "--session", "fixes", "--root", root, "--init-from", model, "--out", root + "/round.safetensors",
-                         "--steps", "1", "--batch", "4", "--checkpoint-every", "0", "--corrections-rounds", "1",
+                         "--steps", "1", "--batch", "4", "--checkpoint-every", "0", "--corrections-rounds", "1", "--correction-delay", "10",
                          "--correction-episodes", "1", "--correction-steps", "2", "--correction-seed", "200000", "--json"]
         let (roundStatus, rounds) = try VLATermProcess.runJSON(roundArgs)
         XCTAssertEqual(roundStatus, 0)

@@ -66,6 +66,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Episodes the model drives per correction round.") var correctionEpisodes = 400
     @Option(help: "Training steps after each correction round.") var correctionSteps = 3000
     @Option(help: "First seed of the correction episodes (round R adds (R-1)·100000).") var correctionSeed: UInt64 = 200_000
+    @Option(help: "Ticks the policy may go on past a mistake before the expert takes over, at most (as `record --correction-delay`).")
+    var correctionDelay = 0
     @Flag(help: "Store the final weights as F16 (half the size; the shipped model is F16).") var f16 = false
     @Option(help: "Only convert: write the weights of this checkpoint (e.g. OUT.ckpt of a stopped run) to --out, no training.")
     var exportCheckpoint: String?
@@ -95,6 +97,7 @@ struct TrainCommand: ParsableCommand {
         guard (0...10).contains(correctionsRounds) else { throw ValidationError("--corrections-rounds must be in 0...10") }
         guard (1...100_000).contains(correctionEpisodes) else { throw ValidationError("--correction-episodes must be in 1...100000") }
         guard (1...1_000_000).contains(correctionSteps) else { throw ValidationError("--correction-steps must be in 1...1000000") }
+        guard (0...100).contains(correctionDelay) else { throw ValidationError("--correction-delay must be in 0...100 (ticks)") }
         guard (0...100_000).contains(simExpertEpisodes) else { throw ValidationError("--sim-expert-episodes must be in 0...100000") }
     }
 

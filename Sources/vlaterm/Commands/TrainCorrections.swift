@@ -39,7 +39,8 @@ extension TrainCommand {
             let policy = try EmbeddedVLA(network: network, embedder: encoder)
             var source: any DemonstrationSource = try PolicyWithExpertCorrections(
                 policy: policy, label: "\(out) (training, round \(r))", fps: fps, width: network.config.imageWidth,
-                height: network.config.imageHeight, maxSteps: 300, execution: .replan(every: 4), minimumCorrection: 30)
+                height: network.config.imageHeight, maxSteps: 300, execution: .replan(every: 4), minimumCorrection: 30,
+                correctionDelay: correctionDelay)
             let seed = correctionSeed &+ UInt64(r - 1) * 100_000
             note("round \(r)/\(correctionsRounds): the model drives \(correctionEpisodes) episodes (seeds \(seed)…), the expert corrects it → session \(session)")
             let run = DemonstrationRun(session: session, root: root, fps: fps, maxSteps: 300, seed: seed, episodes: correctionEpisodes,
