@@ -57,6 +57,9 @@ public struct ExpertOversight: Sendable {
     /// must be going down or letting go: for more than `liftTicks` ticks of neither, the expert takes over and lowers.
     /// (A policy that stopped there held the object over the bin until the episode ran out.)
     public var hoverLowering = 0.003
+    /// Nor may it stay there, closed, for more than this many ticks in all (a policy bobbing up and down never
+    /// trips the first rule); the expert's own lowering takes 5-15.
+    public var hoverTicks = 30
     /// Ticks the policy may drive without finishing before the expert takes over.
     public var patienceTicks = 160
 
@@ -64,12 +67,13 @@ public struct ExpertOversight: Sendable {
     private var recentGripper: [Double] = []
     private var policyTicks = 0
     private var heldWithoutLifting = 0
-    private var hovering = 0
+    private var stillOverPlace = 0
+    private var hoverTotal = 0
 
     public init() {}
 
     /// Forget the policy's recent motion (after a take-over or at an episode start).
-    public mutating func reset() { recent = []; recentGripper = []; policyTicks = 0; heldWithoutLifting = 0; hovering = 0 }
+    public mutating func reset() { recent = []; recentGripper = []; policyTicks = 0; heldWithoutLifting = 0; stillOverPlace = 0; hoverTotal = 0 }
 
     /// Whether the expert should take over instead of executing `proposed` (the policy's action, after the robot's
     /// limits) in the simulator's current state. Call once per policy-driven tick.
@@ -101,12 +105,13 @@ public struct ExpertOversight: Sendable {
             if proposed.dz < riseRate { return .carryTooLow }
         }
         let expert = ScriptedExpert()
-        if grasped, proposed.gripper < 0.5, proposed.dz > -hoverLowering,
+        if grasped, proposed.gripper < 0.5,
            ScriptedExpert.isLowOverPlace(sim, carryHeight: expert.carryHeight, reach: expert.lowerReach) {
-            hovering += 1
-            if hovering > liftTicks { return .hoverOverContainer }
+            hoverTotal += 1
+            stillOverPlace = proposed.dz > -hoverLowering ? stillOverPlace + 1 : 0
+            if stillOverPlace > liftTicks || hoverTotal > hoverTicks { return .hoverOverContainer }
         } else {
-            hovering = 0
+            hoverTotal = 0; stillOverPlace = 0
         }
         if recent.count == stallTicks, let first = recent.first,
            recent.allSatisfy({ length($0 - first) < stallDistance }),

@@ -58,8 +58,9 @@ public struct ScriptedExpert {
     /// lowers it from there (correcting the rest on the way down) instead of going back up to the carry height: a
     /// policy that carried it over the container, went down a little off the middle and stopped was otherwise
     /// taught to rise in the very views where the demonstrations go down, and hovered there until time ran out.
-    /// The container's inside is 15 cm across, so 2.5 cm off still puts a 4 cm object well inside the walls.
-    public var lowerReach = 0.025
+    /// The container's inside is 15 cm across, so 4 cm off still puts a 4 cm object inside the walls, and the lower
+    /// phase centres it on the way down. (The same 4 cm within which `ExpertOversight` lets the policy let go.)
+    public var lowerReach = 0.04
 
     static func isLowOverPlace(_ sim: TabletopSim, carryHeight: Double, reach: Double) -> Bool {
         guard let o = sim.objectPoses()[sim.episode.target]?.position, let place = sim.family.placeGoal(sim) else { return false }

@@ -127,6 +127,15 @@ final class ExpertOversightTests: XCTestCase {
         while reason == nil, ticks < 30 { reason = oversight.check(sim, proposed: .hold(gripper: 0)); ticks += 1 }
         XCTAssertEqual(reason, .hoverOverContainer)
         XCTAssertEqual(ticks, oversight.liftTicks + 1)
+        // Bobbing down and up there is caught too, after `hoverTicks` in all.
+        var bobbing = ExpertOversight(), bobs = 0
+        reason = nil
+        while reason == nil, bobs < 60 {
+            reason = bobbing.check(sim, proposed: Action(dx: 0, dy: 0, dz: bobs % 2 == 0 ? -0.01 : 0.01, dyaw: 0, gripper: 0))
+            bobs += 1
+        }
+        XCTAssertEqual(reason, .hoverOverContainer)
+        XCTAssertEqual(bobs, bobbing.hoverTicks + 1)
         var expert = ScriptedExpert(resumingFrom: sim)
         XCTAssertEqual(expert.phase, .lower)
         var highest = 0.0
