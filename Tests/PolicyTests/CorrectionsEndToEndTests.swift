@@ -78,23 +78,35 @@ final class CorrectionsEndToEndTests: XCTestCase {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-delay-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
-        func firstCorrections(delay: Int) throws -> [Int] {
+        // (first corrected step or nil, episode length) for each of 4 episodes
+        func firstCorrections(delay: Int) throws -> [(Int?, Int)] {
             let session = "delay\(delay)"
-            let (status, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "2",
+            let (status, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "4",
                                                           "--correction-delay", "\(delay)", "--session", session, "--root", root,
-                                                          "--seed", "200000", "--max-steps", "120", "--json"])
+                                                          "--seed", "200000", "--max-steps", "160", "--json"])
             XCTAssertEqual(status, 0)
-            return try (0..<2).map { k in
+            return try (0..<4).map { k in
                 let steps = try EpisodeReader.read(path: root + "/\(session)/episode-00000\(k).mcap").steps
-                return try XCTUnwrap(steps.firstIndex(where: \.intervention), "episode \(k) of delay \(delay) was corrected")
+                return (steps.firstIndex(where: \.intervention), steps.count)
             }
         }
         let atOnce = try firstCorrections(delay: 0), delayed = try firstCorrections(delay: 40)
-        for k in 0..<2 {
-            XCTAssertGreaterThanOrEqual(delayed[k], atOnce[k], "episode \(k): never earlier than the immediate correction")
-            XCTAssertLessThanOrEqual(delayed[k], atOnce[k] + 40, "episode \(k): at most N ticks later")
+        let corrected = (0..<4).filter { atOnce[$0].0 != nil }
+        XCTAssertFalse(corrected.isEmpty, "the shipped model needed the expert in none of seeds 200000-200003; choose seeds where it does")
+        var later = 0
+        for k in corrected {
+            let first = atOnce[k].0!
+            guard let d = delayed[k].0 else {
+                // The episode ended (the policy finished on its own) before the drawn delay ran out.
+                XCTAssertLessThanOrEqual(delayed[k].1, first + 41, "episode \(k): a mistake is corrected within N ticks unless the episode ends")
+                later += 1
+                continue
+            }
+            XCTAssertGreaterThanOrEqual(d, first, "episode \(k): never earlier than the immediate correction")
+            XCTAssertLessThanOrEqual(d, first + 40, "episode \(k): at most N ticks later")
+            if d > first { later += 1 }
         }
-        XCTAssertNotEqual(delayed, atOnce, "the policy went on past at least one mistake")
+        XCTAssertGreaterThan(later, 0, "the policy went on past at least one mistake")
         let (bad, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "1",
                                                     "--correction-delay", "500", "--session", "x", "--root", root])
         XCTAssertNotEqual(bad, 0, "a delay past 100 ticks is refused")
