@@ -50,6 +50,19 @@ final class CorrectionsEndToEndTests: XCTestCase {
         XCTAssertEqual(rows.count, 2, "replan:4 over 5 ticks asks for two chunks:\n\(traced.stderr)")
         XCTAssertTrue(rows.allSatisfy { $0.contains("(approach)  hand z ") }, "the expert is still approaching:\n\(traced.stderr)")
         XCTAssertTrue(rows.allSatisfy { $0.contains("cm across from the goal") }, "each row says where hand and object are")
+        // --observation-lag 1 (the supervisor's timing): the first chunk is the same, later ones see an older view.
+        let lagged = try VLATermProcess.run(["eval", "--model", out, "--episodes", "1", "--max-steps", "9", "--compare-expert",
+                                             "--observation-lag", "1"])
+        XCTAssertEqual(lagged.status, 0)
+        func policyRows(_ text: String) -> [String] {
+            text.split(separator: "\n").filter { $0.contains(" policy ") }.map { String($0.split(separator: "expert")[0]) }
+        }
+        let prompt = try VLATermProcess.run(["eval", "--model", out, "--episodes", "1", "--max-steps", "9", "--compare-expert"])
+        let (p0, p1) = (policyRows(prompt.stderr), policyRows(lagged.stderr))
+        XCTAssertEqual(p0.count, 3); XCTAssertEqual(p1.count, 3)
+        XCTAssertEqual(p0.first, p1.first, "the first chunk has no older view to use")
+        XCTAssertNotEqual(p0.last, p1.last, "later chunks are predicted from the observation a tick older")
+        XCTAssertEqual(try VLATermProcess.run(["eval", "--model", out, "--episodes", "1", "--observation-lag", "9"]).status, 2)
 
         // The same loop inside `train`: one round of one corrected episode, then a little more training.
         let roundArgs = ["train", "--session", "fixes", "--root", root, "--init-from", model, "--out", root + "/round.safetensors",

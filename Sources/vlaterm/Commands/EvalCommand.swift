@@ -36,6 +36,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "File of `OBJECT | CONTAINER | INSTRUCTION TEXT` cases.") var instructions: String?
     @Option(help: "Episode length cap in control ticks.") var maxSteps = 300
     @Option(help: "Chunk execution: replan:N or ensemble:M.") var execution = "replan:4"
+    @Option(help: ArgumentHelp("Predict each chunk from the observation this many ticks old and skip the chunk's first N actions.",
+                               discussion: "1 is the timing of `vlaterm run` and the console: the supervisor's request goes out with one tick's "
+                                   + "observation and the reply is used from the next tick on. 0 (the default) uses each chunk from the "
+                                   + "tick of its observation, as the correction recordings do."))
+    var observationLag = 0
     @Flag(help: "Print one JSON object on stdout.") var json = false
     /// Diagnosis: print the policy's first action next to the scripted expert's for the same state at every chunk.
     @Flag(help: ArgumentHelp("Print, at every chunk, the policy's first action next to what the scripted expert would do there, and the expert's phase.",
@@ -60,6 +65,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         guard (1...100_000).contains(episodes) else { note("vlaterm eval: --episodes must be in 1...100000"); throw ExitStatus.badInput }
         guard (1...100_000).contains(maxSteps) else { note("vlaterm eval: --max-steps must be in 1...100000"); throw ExitStatus.badInput }
+        guard (0...8).contains(observationLag) else { note("vlaterm eval: --observation-lag must be in 0...8 (ticks)"); throw ExitStatus.badInput }
         guard let mode = ChunkExecutor.parse(execution) else {
             note("vlaterm eval: --execution \"\(execution)\": use replan:N (N ≥ 1) or ensemble:M (M ≥ 0)"); throw ExitStatus.badInput
         }
@@ -110,12 +116,16 @@ struct EvalCommand: ParsableCommand {
             var ok = false, steps = 0, peakForce = 0.0
             var firstPress: String?, aimedAt: String?
             var expert = ScriptedExpert()
+            var recent: [Observation] = []   // the last observationLag + 1 observations, oldest first
             do {
                 while steps < maxSteps {
+                    if observationLag > 0 {
+                        recent.append(try observe(sim, cameras: cameras))
+                        if recent.count > observationLag + 1 { recent.removeFirst() }
+                    }
                     if executor.needsChunk {
-                        var frames: [String: Frame] = [:]
-                        for cam in cameras { frames[cam] = try sim.frame(camera: cam) }
-                        let obs = Observation(time: sim.time, state: sim.state(), frames: frames)
+                        let obs = observationLag > 0 ? recent[0] : try observe(sim, cameras: cameras)
+                        let late = observationLag > 0 ? recent.count - 1 : 0
                         let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: obs,
                                                                    instruction: sim.episode.instruction,
                                                                    deadline: self.policy == nil ? .infinity : clock.now() + inferenceTimeout))
@@ -130,7 +140,7 @@ struct EvalCommand: ParsableCommand {
                                  + "  expert " + e.map { String(format: "%+.4f", $0) }.joined(separator: " ") + "  (\(expert.phase))"
                                  + Self.whereAbouts(sim))
                         }
-                        executor.accept(chunk.actions)
+                        executor.accept(Array(chunk.actions.dropFirst(min(late, chunk.actions.count - 1))))
                     }
                     // A non-finite row (a remote server can send anything) ends the episode as a failure.
                     guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let action = Action(vector: v) else { break }
@@ -215,6 +225,12 @@ struct EvalCommand: ParsableCommand {
         return String(format: "  (gripper %.0f cm from the %@, which is at height %.1f cm%@%@)", d * 100, sim.episode.target,
                       o.z * 100, sim.isTargetGrasped() ? ", grasped" : "",
                       misplaced.isEmpty ? "" : "; the \(misplaced.joined(separator: ", ")) is in a container instead")
+    }
+
+    private func observe(_ sim: TabletopSim, cameras: [String]) throws -> Observation {
+        var frames: [String: Frame] = [:]
+        for cam in cameras { frames[cam] = try sim.frame(camera: cam) }
+        return Observation(time: sim.time, state: sim.state(), frames: frames)
     }
 
     /// For `--compare-expert` rows: the hand's height, and where the named object is from the hand and from the goal.
