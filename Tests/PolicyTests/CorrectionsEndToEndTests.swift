@@ -124,4 +124,27 @@ final class CorrectionsEndToEndTests: XCTestCase {
                                                     "--correction-delay", "500", "--session", "x", "--root", root])
         XCTAssertNotEqual(bad, 0, "a delay past 100 ticks is refused")
     }
+
+    /// `record --corrections … --observation-lag 1`: the policy drives with the supervisor's timing (each chunk from
+    /// the view a tick old, its first action skipped). The first chunk has no older view, so the first 4 actions match
+    /// an unlagged recording; the next chunk's do not.
+    func testCorrectionsCanBeRecordedWithTheSupervisorsTiming() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-lag-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
+        func actions(lag: Int) throws -> [[Double]] {
+            let (status, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "1",
+                                                          "--observation-lag", "\(lag)", "--session", "lag\(lag)", "--root", root,
+                                                          "--seed", "7", "--max-steps", "12", "--json"])
+            XCTAssertEqual(status, 0)
+            return try EpisodeReader.read(path: root + "/lag\(lag)/episode-000000.mcap").steps.map(\.action.vector)
+        }
+        let prompt = try actions(lag: 0), lagged = try actions(lag: 1)
+        XCTAssertGreaterThanOrEqual(min(prompt.count, lagged.count), 8)
+        XCTAssertEqual(Array(prompt.prefix(4)), Array(lagged.prefix(4)), "the first chunk is the same")
+        XCTAssertNotEqual(Array(prompt[4..<8]), Array(lagged[4..<8]), "the second is predicted from an older view")
+        let (bad, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "1",
+                                                    "--observation-lag", "9", "--session", "x", "--root", root])
+        XCTAssertNotEqual(bad, 0, "a lag past 8 ticks is refused")
+    }
 }

@@ -90,6 +90,9 @@ struct RecordCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --corrections: let the policy go on for a random 0…N ticks past a mistake before the expert takes over.",
                                discussion: "Recoveries are then shown from deeper inside each kind of mistake, not only from its edge. Pressing and letting go outside the container are corrected at once whatever N is."))
     var correctionDelay = 0
+    @Option(help: ArgumentHelp("With --corrections: predict each chunk from the observation N ticks old and skip its first N actions.",
+                               discussion: "1 is the supervisor's timing in `vlaterm run` and the console (see `eval --observation-lag`)."))
+    var observationLag = 0
     @Option(help: "With --corrections: chunk execution, replan:N or ensemble:M.") var execution = "replan:4"
     @Flag(help: "Record synthetic frames and states instead of the simulator (benchmarks, crash tests).") var synthetic = false
     @Option(help: "Number of episodes to record.") var episodes = 1
@@ -119,6 +122,7 @@ struct RecordCommand: ParsableCommand {
         }
         guard (10...200).contains(correctionTicks) else { throw ValidationError("--correction-ticks must be in 10...200") }
         guard (0...100).contains(correctionDelay) else { throw ValidationError("--correction-delay must be in 0...100 (ticks)") }
+        guard (0...8).contains(observationLag) else { throw ValidationError("--observation-lag must be in 0...8 (ticks)") }
         guard ChunkExecutor.parse(execution) != nil else { throw ValidationError("--execution: use replan:N (N ≥ 1) or ensemble:M (M ≥ 0)") }
     }
 
@@ -137,7 +141,7 @@ struct RecordCommand: ParsableCommand {
         if let corrections {
             return try PolicyWithExpertCorrections(modelPath: corrections, fps: fps, width: parts[0], height: parts[1], maxSteps: maxSteps,
                                                    execution: ChunkExecutor.parse(execution)!, minimumCorrection: correctionTicks,
-                                                   correctionDelay: correctionDelay)
+                                                   correctionDelay: correctionDelay, observationLag: observationLag)
         }
         if synthetic {
             return SyntheticDemonstrations(source: SyntheticSource(cameras: SyntheticSource.cameras(width: parts[0], height: parts[1]), fps: fps),

@@ -24,6 +24,10 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     let correctionDelay: Int
     private var delayRandom = SeededGenerator(seed: 0)
     private var pending: (reason: ExpertOversight.Reason, ticksLeft: Int)?
+    /// Predict each chunk from the observation this many ticks old and skip its first actions (the supervisor's
+    /// timing is 1), so the policy is corrected in the states it reaches under `vlaterm run`.
+    let observationLag: Int
+    private var recent: [Observation] = []
     var oversight = ExpertOversight()
     var executor: ChunkExecutor
     var expert: ScriptedExpert?
@@ -46,7 +50,7 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
 
     /// `label` names the policy in the episodes' facts (a model path, or a training round).
     init(policy: EmbeddedVLA, label: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
-         minimumCorrection: Int, correctionDelay: Int = 0) throws {
+         minimumCorrection: Int, correctionDelay: Int = 0, observationLag: Int = 0) throws {
         do {
             sim = try TabletopSim(config: SimConfig(controlRate: fps, cameraWidth: width, cameraHeight: height, maxSteps: maxSteps), seed: 0)
             try policy.check(cameras: sim.cameras)
@@ -56,23 +60,25 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
         executor = ChunkExecutor(mode: execution)
         self.minimumCorrection = minimumCorrection
         self.correctionDelay = correctionDelay
+        self.observationLag = observationLag
         self.label = label
     }
 
     convenience init(modelPath: String, fps: Double, width: Int, height: Int, maxSteps: Int, execution: ChunkExecutor.Mode,
-                     minimumCorrection: Int, correctionDelay: Int = 0) throws {
+                     minimumCorrection: Int, correctionDelay: Int = 0, observationLag: Int = 0) throws {
         let policy: EmbeddedVLA
         do { policy = try EmbeddedVLA.load(url: URL(fileURLWithPath: modelPath)) } catch {
             note("vlaterm record: --corrections \(modelPath): \(error)"); throw ExitStatus.badInput
         }
         try self.init(policy: policy, label: modelPath, fps: fps, width: width, height: height, maxSteps: maxSteps,
-                      execution: execution, minimumCorrection: minimumCorrection, correctionDelay: correctionDelay)
+                      execution: execution, minimumCorrection: minimumCorrection, correctionDelay: correctionDelay,
+                      observationLag: observationLag)
     }
 
     func reset(seed: UInt64) throws -> String {
         try sim.reset(seed: seed)
         policy.reset(); executor.reset(); oversight.reset()
-        expert = nil; steps = 0; settleTicks = 0; episodeReasons = []; pending = nil
+        expert = nil; steps = 0; settleTicks = 0; episodeReasons = []; pending = nil; recent = []
         delayRandom = SeededGenerator(seed: seed ^ 0x6A09_E667_F3BC_C908)
         return sim.episode.instruction
     }
@@ -80,6 +86,8 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     func step(time: Double) throws -> DemonstrationStep {
         let obs = try sim.observe(time: time)
         steps += 1
+        recent.append(obs)
+        if recent.count > observationLag + 1 { recent.removeFirst() }
         var intervention = false
         var action: Action
         if var e = expert {
@@ -124,9 +132,9 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     private func policyAction(_ obs: Observation) throws -> Action {
         if executor.needsChunk {
             // The model reads the cameras it was trained on, by name, from the full observation.
-            let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: obs,
+            let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: recent[0],
                                                        instruction: sim.episode.instruction, deadline: .infinity))
-            executor.accept(chunk.actions)
+            executor.accept(Array(chunk.actions.dropFirst(min(recent.count - 1, chunk.actions.count - 1))))
         }
         // A model that emits something unusable is corrected like any other mistake: hold, and the expert decides.
         guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let a = Action(vector: v) else { return .hold(gripper: 1) }
