@@ -155,3 +155,5 @@ enum ArmIK {
     SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 }
 @inline(__always) func length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
+/// Length across the table (x and y only).
+@inline(__always) func horizontal(_ v: SIMD3<Double>) -> Double { (v.x * v.x + v.y * v.y).squareRoot() }

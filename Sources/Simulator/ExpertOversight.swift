@@ -104,9 +104,7 @@ public struct ExpertOversight: Sendable {
             if proposed.dz < -lowerRate { return .lowerOutsideContainer }
             if proposed.dz < riseRate { return .carryTooLow }
         }
-        let expert = ScriptedExpert()
-        if grasped, proposed.gripper < 0.5,
-           ScriptedExpert.isLowOverPlace(sim, carryHeight: expert.carryHeight, reach: expert.lowerReach) {
+        if grasped, proposed.gripper < 0.5, ScriptedExpert().isLowOverPlace(sim) {
             hoverTotal += 1
             stillOverPlace = proposed.dz > -hoverLowering ? stillOverPlace + 1 : 0
             if stillOverPlace > liftTicks || hoverTotal > hoverTicks { return .hoverOverContainer }
@@ -120,6 +118,5 @@ public struct ExpertOversight: Sendable {
         return nil
     }
 
-    private func horizontal(_ v: SIMD3<Double>) -> Double { (v.x * v.x + v.y * v.y).squareRoot() }
     private func length(_ v: SIMD3<Double>) -> Double { (v.x * v.x + v.y * v.y + v.z * v.z).squareRoot() }
 }

@@ -51,7 +51,7 @@ public struct ScriptedExpert {
     /// on down from there.
     public init(resumingFrom sim: TabletopSim) {
         guard sim.isTargetGrasped() else { phase = .approach; return }
-        phase = Self.isLowOverPlace(sim, carryHeight: carryHeight, reach: lowerReach) ? .lower : .lift
+        phase = isLowOverPlace(sim) ? .lower : .lift
     }
 
     /// Holding the object below the carry height with it less than this (m) across from its place goal, the expert
@@ -62,10 +62,10 @@ public struct ScriptedExpert {
     /// phase centres it on the way down. (The same 4 cm within which `ExpertOversight` lets the policy let go.)
     public var lowerReach = 0.04
 
-    static func isLowOverPlace(_ sim: TabletopSim, carryHeight: Double, reach: Double) -> Bool {
+    /// The hand below the carry height, with the object within `lowerReach` of its place goal.
+    func isLowOverPlace(_ sim: TabletopSim) -> Bool {
         guard let o = sim.objectPoses()[sim.episode.target]?.position, let place = sim.family.placeGoal(sim) else { return false }
-        let across = ((o.x - place.x) * (o.x - place.x) + (o.y - place.y) * (o.y - place.y)).squareRoot()
-        return sim.state().endEffector.position.z < carryHeight - 0.02 && across < reach
+        return sim.state().endEffector.position.z < carryHeight - 0.02 && horizontal(o - place) < lowerReach
     }
 
     public mutating func action(for sim: TabletopSim) -> Action {
@@ -132,7 +132,7 @@ public struct ScriptedExpert {
             let goal = SIMD3(place.x + inHand.x, place.y + inHand.y, carryHeight)
             if !sim.isTargetGrasped() { retry() }
             else if horizontal(goal - ee.position) < 0.006
-                        || Self.isLowOverPlace(sim, carryHeight: carryHeight, reach: lowerReach) { enter(.lower) }
+                        || isLowOverPlace(sim) { enter(.lower) }
             return move(sim, from: ee, to: goal, yaw: graspYaw ?? ee.yaw, gripper: 0)
         case .lower:
             let goal = place + inHand
@@ -199,6 +199,5 @@ public struct ScriptedExpert {
         return best
     }
 
-    private func horizontal(_ v: SIMD3<Double>) -> Double { (v.x * v.x + v.y * v.y).squareRoot() }
     private func angle(_ a: Double) -> Double { atan2(sin(a), cos(a)) }
 }
