@@ -1,4 +1,5 @@
 import Policy
+import RobotKit
 import XCTest
 
 final class ChunkExecutorTests: XCTestCase {
@@ -68,3 +69,33 @@ final class ChunkExecutorTests: XCTestCase {
 }
 
 import Foundation
+
+/// `ObservationLag`: the view a chunk is predicted from, and the actions left once the ticks since have gone by.
+final class ObservationLagTests: XCTestCase {
+    private func observation(at t: Double) -> Observation {
+        Observation(time: t, state: RobotState(jointPositions: [], jointVelocities: [], endEffector: Pose(position: .zero), gripper: 1),
+                    frames: [:])
+    }
+    private let chunk = (0..<5).map { [Double($0)] }
+
+    func testOneTickOfLagPredictsFromTheViewBeforeAndSkipsItsFirstAction() {
+        var lag = ObservationLag(ticks: 1)
+        XCTAssertNil(lag.observation, "nothing seen yet")
+        lag.record(observation(at: 0))
+        XCTAssertEqual(lag.observation?.time, 0)
+        XCTAssertEqual(lag.aligned(chunk), chunk, "the first tick has no older view: nothing to skip")
+        lag.record(observation(at: 1)); lag.record(observation(at: 2))
+        XCTAssertEqual(lag.observation?.time, 1, "one tick old")
+        XCTAssertEqual(lag.aligned(chunk), Array(chunk.dropFirst()), "action 0 was meant for the tick already gone")
+        XCTAssertEqual(lag.aligned([[7]]), [[7]], "a one-action chunk keeps its action")
+        lag.reset()
+        XCTAssertNil(lag.observation)
+    }
+
+    func testNoLagUsesTheCurrentViewAndTheWholeChunk() {
+        var lag = ObservationLag(ticks: 0)
+        lag.record(observation(at: 0)); lag.record(observation(at: 1))
+        XCTAssertEqual(lag.observation?.time, 1)
+        XCTAssertEqual(lag.aligned(chunk), chunk)
+    }
+}

@@ -116,16 +116,13 @@ struct EvalCommand: ParsableCommand {
             var ok = false, steps = 0, peakForce = 0.0
             var firstPress: String?, aimedAt: String?
             var expert = ScriptedExpert()
-            var recent: [Observation] = []   // the last observationLag + 1 observations, oldest first
+            var lag = ObservationLag(ticks: observationLag)
             do {
                 while steps < maxSteps {
-                    if observationLag > 0 {
-                        recent.append(try observe(sim, cameras: cameras))
-                        if recent.count > observationLag + 1 { recent.removeFirst() }
-                    }
+                    // Without a lag only the ticks that ask for a chunk render the cameras.
+                    if lag.ticks > 0 { lag.record(try observe(sim, cameras: cameras)) }
                     if executor.needsChunk {
-                        let obs = observationLag > 0 ? recent[0] : try observe(sim, cameras: cameras)
-                        let late = observationLag > 0 ? recent.count - 1 : 0
+                        let obs = try lag.observation ?? observe(sim, cameras: cameras)
                         let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: obs,
                                                                    instruction: sim.episode.instruction,
                                                                    deadline: self.policy == nil ? .infinity : clock.now() + inferenceTimeout))
@@ -140,7 +137,7 @@ struct EvalCommand: ParsableCommand {
                                  + "  expert " + e.map { String(format: "%+.4f", $0) }.joined(separator: " ") + "  (\(expert.phase))"
                                  + Self.whereAbouts(sim))
                         }
-                        executor.accept(Array(chunk.actions.dropFirst(min(late, chunk.actions.count - 1))))
+                        executor.accept(lag.aligned(chunk.actions))
                     }
                     // A non-finite row (a remote server can send anything) ends the episode as a failure.
                     guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let action = Action(vector: v) else { break }

@@ -26,8 +26,7 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     private var pending: (reason: ExpertOversight.Reason, ticksLeft: Int)?
     /// Predict each chunk from the observation this many ticks old and skip its first actions (the supervisor's
     /// timing is 1), so the policy is corrected in the states it reaches under `vlaterm run`.
-    let observationLag: Int
-    private var recent: [Observation] = []
+    private var lag: ObservationLag
     var oversight = ExpertOversight()
     var executor: ChunkExecutor
     var expert: ScriptedExpert?
@@ -60,7 +59,7 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
         executor = ChunkExecutor(mode: execution)
         self.minimumCorrection = minimumCorrection
         self.correctionDelay = correctionDelay
-        self.observationLag = observationLag
+        lag = ObservationLag(ticks: observationLag)
         self.label = label
     }
 
@@ -78,7 +77,7 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     func reset(seed: UInt64) throws -> String {
         try sim.reset(seed: seed)
         policy.reset(); executor.reset(); oversight.reset()
-        expert = nil; steps = 0; settleTicks = 0; episodeReasons = []; pending = nil; recent = []
+        expert = nil; steps = 0; settleTicks = 0; episodeReasons = []; pending = nil; lag.reset()
         delayRandom = SeededGenerator(seed: seed ^ 0x6A09_E667_F3BC_C908)
         return sim.episode.instruction
     }
@@ -86,8 +85,7 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     func step(time: Double) throws -> DemonstrationStep {
         let obs = try sim.observe(time: time)
         steps += 1
-        recent.append(obs)
-        if recent.count > observationLag + 1 { recent.removeFirst() }
+        lag.record(obs)
         var intervention = false
         var action: Action
         if var e = expert {
@@ -132,9 +130,9 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     private func policyAction(_ obs: Observation) throws -> Action {
         if executor.needsChunk {
             // The model reads the cameras it was trained on, by name, from the full observation.
-            let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: recent[0],
+            let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: lag.observation ?? obs,
                                                        instruction: sim.episode.instruction, deadline: .infinity))
-            executor.accept(Array(chunk.actions.dropFirst(min(recent.count - 1, chunk.actions.count - 1))))
+            executor.accept(lag.aligned(chunk.actions))
         }
         // A model that emits something unusable is corrected like any other mistake: hold, and the expert decides.
         guard let v = executor.nextAction(), v.allSatisfy(\.isFinite), let a = Action(vector: v) else { return .hold(gripper: 1) }
