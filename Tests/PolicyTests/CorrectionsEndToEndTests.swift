@@ -93,15 +93,9 @@ final class CorrectionsEndToEndTests: XCTestCase {
         let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
         // (first corrected step or nil, episode length) for each of 4 episodes
         func firstCorrections(delay: Int) throws -> [(Int?, Int)] {
-            let session = "delay\(delay)"
-            let (status, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "4",
-                                                          "--correction-delay", "\(delay)", "--session", session, "--root", root,
-                                                          "--seed", "200000", "--max-steps", "160", "--json"])
-            XCTAssertEqual(status, 0)
-            return try (0..<4).map { k in
-                let steps = try EpisodeReader.read(path: root + "/\(session)/episode-00000\(k).mcap").steps
-                return (steps.firstIndex(where: \.intervention), steps.count)
-            }
+            try recordCorrections(model: model, root: root, session: "delay\(delay)", episodes: 4, seed: 200000, maxSteps: 160,
+                                  ["--correction-delay", "\(delay)"])
+                .map { steps in (steps.firstIndex(where: \.intervention), steps.count) }
         }
         let atOnce = try firstCorrections(delay: 0), delayed = try firstCorrections(delay: 40)
         let corrected = (0..<4).filter { atOnce[$0].0 != nil }
@@ -133,11 +127,8 @@ final class CorrectionsEndToEndTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
         func actions(lag: Int) throws -> [[Double]] {
-            let (status, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "1",
-                                                          "--observation-lag", "\(lag)", "--session", "lag\(lag)", "--root", root,
-                                                          "--seed", "7", "--max-steps", "12", "--json"])
-            XCTAssertEqual(status, 0)
-            return try EpisodeReader.read(path: root + "/lag\(lag)/episode-000000.mcap").steps.map(\.action.vector)
+            try recordCorrections(model: model, root: root, session: "lag\(lag)", episodes: 1, seed: 7, maxSteps: 12,
+                                  ["--observation-lag", "\(lag)"])[0].map(\.action.vector)
         }
         let prompt = try actions(lag: 0), lagged = try actions(lag: 1)
         XCTAssertGreaterThanOrEqual(min(prompt.count, lagged.count), 8)
@@ -146,5 +137,17 @@ final class CorrectionsEndToEndTests: XCTestCase {
         let (bad, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "1",
                                                     "--observation-lag", "9", "--session", "x", "--root", root])
         XCTAssertNotEqual(bad, 0, "a lag past 8 ticks is refused")
+    }
+
+    /// `vlaterm record --sim --corrections MODEL` into a fresh session, then every recorded episode's steps.
+    private func recordCorrections(model: String, root: String, session: String, episodes: Int, seed: Int, maxSteps: Int,
+                                   _ extra: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [[RecordedStep]] {
+        let (status, _) = try VLATermProcess.runJSON(["record", "--sim", "--corrections", model, "--episodes", "\(episodes)",
+                                                      "--session", session, "--root", root, "--seed", "\(seed)",
+                                                      "--max-steps", "\(maxSteps)", "--json"] + extra)
+        XCTAssertEqual(status, 0, file: file, line: line)
+        return try (0..<episodes).map { k in
+            try EpisodeReader.read(path: root + "/\(session)/" + String(format: "episode-%06d.mcap", k)).steps
+        }
     }
 }
