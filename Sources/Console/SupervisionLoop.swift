@@ -3,9 +3,10 @@
 // the same checks (issue 7: "same supervisor, same checks").
 //
 // Per tick, in this order: operator input that arrived (teleop command, operator events, a lost device — through
-// the methods below), then `tick(observation:)`: policy replies → task success → world checks (contact force,
-// dropped or pushed object) → `Supervisor.tick` → the motion (send or hold) and any inference request, which goes
-// to the inference channel. Everything the supervisor said is kept for the driver (`takeActions`) to show, log,
+// the methods below), then `tick(observation:)`: policy replies → task success → with `inTickReplyWait` (the
+// built-in model), a new chunk's request and a bounded wait for its reply → world checks (contact force, dropped
+// or pushed object) → `Supervisor.tick` → the motion (send or hold) and any inference request, which goes to the
+// inference channel. Everything the supervisor said is kept for the driver (`takeActions`) to show, log,
 // count or record; the loop rings the bell itself, so "exception → hold + takeover request + bell" holds for
 // every driver.
 import Policy
@@ -20,6 +21,8 @@ public protocol InferenceChannel: AnyObject {
     func submit(_ request: PolicyRequest)
     /// Replies that arrived since the last call, oldest first.
     func poll() -> [PolicyReply]
+    /// Replies, waiting up to `timeout` seconds for the first one (the in-tick wait of `inTickReplyWait`).
+    func waitForReplies(timeout: Double) -> [PolicyReply]
     /// A new run: the policy forgets its per-episode state before the next request.
     func reset()
 }
@@ -117,6 +120,15 @@ public final class SupervisionLoop {
         for r in replies + (inference?.poll() ?? []) { handleReply(r) }
         replies.removeAll()
         if supervisor.mode == .autonomy, world.isSuccess?() == true { absorb(supervisor.taskSucceeded()) }
+
+        if let wait = supervisor.configuration.inTickReplyWait, let inference {
+            let start = supervisor.requestAtTickStart()
+            absorb(start)
+            for case .requestInference(let id, let text, let deadline) in start {
+                inference.submit(PolicyRequest(id: id, observation: obs, instruction: text, deadline: deadline))
+                for r in inference.waitForReplies(timeout: wait) { handleReply(r) }
+            }
+        }
 
         let summary = TickSummary(observation: obs, contactForce: world.contactForce?() ?? nil,
                                   objectIncident: world.objectIncident?() ?? nil)

@@ -29,6 +29,13 @@ public struct Supervisor: Sendable {
         state.tick(summary, now: clock.now())
     }
 
+    /// Before `tick`, with `inTickReplyWait` set: the request for a new chunk when the current one is used up
+    /// (else nothing). The driver submits it with this tick's observation, waits up to `inTickReplyWait` for the
+    /// reply and hands it to `policyReply` before calling `tick`, which then sends the chunk's first action.
+    public mutating func requestAtTickStart() -> [SupervisorAction] {
+        state.requestAtTickStart(now: clock.now())
+    }
+
     /// The operator's speed setting as a fraction of the step limits (the console's +/- keys): teleop and takeover
     /// then move at it instead of at a level of `teleopSpeeds`. Non-finite values are ignored; clamped to 0...1.
     public mutating func setTeleopSpeed(_ fraction: Double) {

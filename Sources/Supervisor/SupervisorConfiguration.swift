@@ -34,6 +34,14 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     /// Ask for the next chunk when this many actions of the current one remain, so inference overlaps
     /// execution. 0 = ask only when the chunk is used up (the robot holds while waiting). Default 0.
     public var requestAhead = 0
+    /// When set, a chunk is asked for at the start of the tick whose observation it carries (once the current one
+    /// is used up), and the driver may wait up to this many seconds, inside that tick, for the reply, so the
+    /// chunk's first action goes out on its own observation's tick. That is the timing `vlaterm eval` and the
+    /// correction recordings give the built-in model (~1–5 ms a chunk, a 50 ms tick), so the console runs it as it
+    /// was trained and measured. A reply later than this is used from the tick it arrives on, aligned like any
+    /// late chunk; the robot holds meanwhile. nil (the default, and always for a remote server: the tick never
+    /// waits on the network) asks after a chunk's last action and uses the reply from the next tick on.
+    public var inTickReplyWait: Double? = nil
     /// Seconds from request to deadline; a miss is an exception (hold + takeover request). Default 1 s,
     /// generous for a remote GPU server on a LAN and far above the embedded model's time.
     public var inferenceTimeout = 1.0

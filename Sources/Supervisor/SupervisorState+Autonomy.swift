@@ -36,13 +36,27 @@ extension SupervisorState {
         } else {
             out.append(.hold(reason: "waiting for the policy"))
         }
-        if inFlight == nil, chunk.count - chunkIndex <= max(config.requestAhead, 0) {
-            let id = nextRequestId
-            nextRequestId += 1
-            let deadline = now + config.inferenceTimeout
-            inFlight = (id, deadline, autonomyTicks)
-            out.append(.requestInference(id: id, instruction: instruction ?? "", deadline: deadline))
+        if config.inTickReplyWait == nil, inFlight == nil, chunk.count - chunkIndex <= max(config.requestAhead, 0) {
+            requestChunk(now: now, into: &out)
         }
+    }
+
+    /// With `inTickReplyWait`: at the start of an autonomy tick whose chunk is used up, the request for a new one,
+    /// carrying this tick's observation (`autonomyTick` then sends its first action if the reply came in time).
+    mutating func requestAtTickStart(now: Double) -> [SupervisorAction] {
+        var out: [SupervisorAction] = []
+        if config.inTickReplyWait != nil, mode == .autonomy, inFlight == nil, chunkIndex >= chunk.count {
+            requestChunk(now: now, into: &out)
+        }
+        return out
+    }
+
+    private mutating func requestChunk(now: Double, into out: inout [SupervisorAction]) {
+        let id = nextRequestId
+        nextRequestId += 1
+        let deadline = now + config.inferenceTimeout
+        inFlight = (id, deadline, autonomyTicks)
+        out.append(.requestInference(id: id, instruction: instruction ?? "", deadline: deadline))
     }
 
     /// The first problem with this tick's observation, if any (autonomy only: the policy needs fresh frames

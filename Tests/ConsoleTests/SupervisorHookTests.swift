@@ -36,11 +36,14 @@ final class SupervisorHookTests: XCTestCase {
         let policy = ScriptedTestPolicy(row: [0.01, 0, 0, 0, 1])
         let hook: SupervisorHook
         var bells = 0
-        init(withPolicy: Bool = true, budget: Double = 10, success: (() -> Bool)? = nil) {
+        let inTickWait: Double?
+        init(withPolicy: Bool = true, budget: Double = 10, inTickWait: Double? = nil, success: (() -> Bool)? = nil) {
             let clock = ManualClock(100), robot = TestRobot()
             var config = SupervisorConfiguration()
             config.limits = robot.limits
             config.takeoverBudget = budget
+            config.inTickReplyWait = inTickWait
+            self.inTickWait = inTickWait
             var ring: () -> Void = {}
             hook = SupervisorHook(configuration: config, clock: clock,
                                   runner: withPolicy ? PolicyRunner(policy: policy, clock: clock) : nil,
@@ -50,8 +53,9 @@ final class SupervisorHookTests: XCTestCase {
             ring = { [unowned self] in self.bells += 1 }
             controller.hooks.append(hook)
         }
-        /// The policy's reply lands before the next tick, as it would on a fast machine.
-        override func afterTick() { hook.awaitInference() }
+        /// The policy's reply lands before the next tick, as it would on a fast machine (with an in-tick wait the
+        /// tick itself waits, and nothing is awaited here).
+        override func afterTick() { if inTickWait == nil { hook.awaitInference() } }
         var mode: OperatingMode { model.snapshot().mode }
         func startAutonomy() throws {
             try tick(2)                                       // the hook has seen an observation
@@ -70,6 +74,21 @@ final class SupervisorHookTests: XCTestCase {
         let text = panel.lines.map { $0.map(\.text).joined() }.joined(separator: "\n")
         XCTAssertTrue(text.contains("scripted-test") && text.contains("push the cube away") && text.contains("3 ms"), text)
         XCTAssertTrue(text.contains("chunk "), text)
+    }
+
+    /// The built-in model's setting: the tick that starts the run asks, waits on the runner thread and sends the
+    /// chunk's first action itself; every later tick moves, and each chunk of 4 is asked for on the tick after its
+    /// last action.
+    func testWithAnInTickWaitTheTickThatAsksSendsTheChunksFirstAction() throws {
+        let f = Fixture(inTickWait: 5)
+        try f.tick(2)
+        f.model.request(.instruction("push the cube away"))
+        try f.tick(1)
+        XCTAssertEqual(f.mode, .autonomy)
+        XCTAssertEqual(f.robot.sent.last?.dx ?? 0, 0.01, accuracy: 1e-12, "the run's first tick already moves")
+        try f.tick(9)
+        XCTAssertEqual(f.robot.sent.suffix(10).filter { abs($0.dx - 0.01) < 1e-12 }.count, 10, "no tick held for the policy")
+        XCTAssertEqual(f.policy.requests, 3, "ticks 1, 5 and 9 ask")
     }
 
     func testTeleopKeyTakesOverOnTheNextTickWithoutAJumpAndHandBackResumes() throws {

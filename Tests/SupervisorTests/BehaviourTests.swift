@@ -233,6 +233,39 @@ final class BehaviourTests: XCTestCase {
         XCTAssertEqual(plain.tick().sends.map(\.0.dx), [0.001], "without alignment a chunk starts at its first action")
     }
 
+    /// With `inTickReplyWait` the request goes out at the start of the tick whose observation it carries, and a
+    /// reply handed over before `tick` is executed from its first action on that same tick — eval's timing. The
+    /// last action of a chunk asks for nothing; a reply that misses its tick is aligned like any late one.
+    func testInTickRepliesStartAtTheChunksFirstActionOnTheTickOfItsObservation() throws {
+        var cfg = SupervisorConfiguration()
+        cfg.alignChunksToObservation = true
+        cfg.actionsPerChunk = 2
+        cfg.inTickReplyWait = 0.02
+        let rows = (0..<6).map { i in [0.001 * Double(i + 1), 0, 0, 0, 1] }
+        var h = Harness(cfg)
+        XCTAssertEqual(h.sup.requestAtTickStart().requestIds, [], "no run, no request")
+        _ = h.sup.submitInstruction("put the red cube in the bin")
+        let first = try XCTUnwrap(h.sup.requestAtTickStart().requestIds.first)
+        XCTAssertEqual(h.sup.requestAtTickStart().requestIds, [], "one request in flight at a time")
+        _ = h.sup.policyReply(requestId: first, actions: rows)
+        let t1 = h.tick()
+        XCTAssertEqual(t1.sends.map(\.0.dx), [0.001], "the chunk's first action goes out on its observation's tick")
+        XCTAssertEqual(t1.requestIds, [])
+        XCTAssertEqual(h.sup.requestAtTickStart().requestIds, [], "the chunk is not used up yet")
+        let t2 = h.tick()
+        XCTAssertEqual(t2.sends.map(\.0.dx), [0.002])
+        XCTAssertEqual(t2.requestIds, [], "the last action does not ask: the next tick does, with its own observation")
+
+        // The next chunk misses its tick: the robot holds, and the reply is used from its second action.
+        let second = try XCTUnwrap(h.sup.requestAtTickStart().requestIds.first)
+        let missed = h.tick()
+        XCTAssertEqual(missed.sends.count, 0)
+        XCTAssertEqual(missed.holds, 1)
+        XCTAssertEqual(h.sup.requestAtTickStart().requestIds, [], "still waiting for the request in flight")
+        _ = h.sup.policyReply(requestId: second, actions: rows)
+        XCTAssertEqual(h.tick().sends.map(\.0.dx), [0.002], "one tick late: the action meant for this tick")
+    }
+
     func testNewInstructionDuringARunInterruptsIt() {
         var h = Harness()
         h.startAutonomy()

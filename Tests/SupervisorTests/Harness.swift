@@ -31,13 +31,14 @@ struct Harness {
                     contactForce: contactForce, objectIncident: objectIncident)
     }
 
-    /// Advances time by one period, moves the cameras on, ticks, and applies any sent action to the "robot".
+    /// Advances time by one period, moves the cameras on, asks for a chunk at the tick's start when configured, ticks, and applies any sent action to the "robot".
     @discardableResult
     mutating func tick() -> [SupervisorAction] {
         clock.advance(by: dt)
         if !cameraStalled { cameraSequence += 1 }
         if !cameraStalled && !cameraFrozen { cameraHash &+= 7 }
-        let out = sup.tick(summary)
+        // With an in-tick reply wait the request goes out first (the test answers it between ticks: a late reply).
+        let out = (sup.configuration.inTickReplyWait != nil ? sup.requestAtTickStart() : []) + sup.tick(summary)
         for a in out { if case .send(let act, _, _) = a { sent.append(act); position += SIMD3(act.dx, act.dy, act.dz); gripper = act.gripper } }
         return out
     }

@@ -112,6 +112,7 @@ final class PropertyTests: XCTestCase {
         var config = SupervisorConfiguration()
         config.actionsPerChunk = g.pick([nil, 1, 3])
         config.requestAhead = g.int(0...2)
+        config.inTickReplyWait = g.chance(0.3) ? 0.02 : nil
         var h = Harness(config)
         h.joints = []
         // Oracle state.

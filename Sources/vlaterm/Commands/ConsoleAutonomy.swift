@@ -39,8 +39,13 @@ enum ConsoleAutonomy {
     static func configuration(for sim: TabletopSim, policy: String = "") -> SupervisorConfiguration {
         var c = SupervisorConfiguration()
         // The built-in model re-plans every 4 actions of its chunk, as `vlaterm eval` runs it by default (replan:4).
-        // Its chunk's first action is meant for the observation's tick; the reply arrives for the next one.
-        if policy == "embedded" { c.actionsPerChunk = 4; c.alignChunksToObservation = true }
+        // Its chunk's first action is meant for the observation's tick: the tick waits up to 20 ms (of 50) for it,
+        // in-process (~1–5 ms a chunk), so the model runs with the timing it was trained and evaluated with. A
+        // later reply is aligned to the tick it arrives on.
+        if policy == "embedded" {
+            c.actionsPerChunk = 4; c.alignChunksToObservation = true
+            c.inTickReplyWait = 0.02
+        }
         c.limits = sim.limits
         c.workspace = Workspace(
             min: SIMD3(TabletopSim.reachX.lowerBound, TabletopSim.reachY.lowerBound, TabletopSim.reachZ.lowerBound) - 0.01,

@@ -77,8 +77,9 @@ struct RunReport: Codable {
     var log: [String]
 }
 
-/// The policy called synchronously between ticks: `submit` only keeps the request; `vlaterm run` runs it after the
-/// robot stepped, with the simulator paused, and charges the time it took to the supervisor's clock.
+/// The policy called synchronously: `submit` only keeps the request; `vlaterm run` runs it after the robot stepped
+/// (or, with `inTickReplyWait`, inside the tick through `waitForReplies`), with the simulator paused, and charges the
+/// time it took to the supervisor's clock.
 final class SynchronousInference: InferenceChannel {
     let policy: Policy
     private let clock: any Clock
@@ -87,6 +88,11 @@ final class SynchronousInference: InferenceChannel {
     private var replies: [PolicyReply] = []
     private(set) var requests = 0
     private(set) var inferenceMs: [Double] = []
+    /// Faults for the next request: at least this many seconds (`policy-stall`), NaN actions (`policy-nan`).
+    var stall: Double?
+    var poison = false
+    /// Seconds spent in `waitForReplies` not yet charged to the supervisor's clock (`runPending` returns them).
+    private var uncharged = 0.0
 
     init(policy: Policy, clock: any Clock) { self.policy = policy; self.clock = clock }
 
@@ -98,10 +104,24 @@ final class SynchronousInference: InferenceChannel {
     }
     func reset() { policy.reset() }
 
-    /// Runs the request submitted this tick, if any, and returns the seconds it took (0 when there was none).
-    /// The policy's own deadline is on the wall clock, as much time as the supervisor's clock left it at submit.
-    /// Faults: `stall` makes it take at least that long; `poison` turns every action into NaN.
-    func runPending(stall: Double? = nil, poison: Bool = false) -> Double {
+    /// The in-tick wait: runs the request now; a reply that took longer than `timeout` is kept for the next tick,
+    /// as a late one would arrive.
+    func waitForReplies(timeout: Double) -> [PolicyReply] {
+        let took = infer()
+        uncharged += took
+        return took <= timeout ? poll() : []
+    }
+
+    /// Runs the request submitted this tick, if any, and returns the seconds it and any in-tick wait took.
+    func runPending() -> Double {
+        defer { uncharged = 0 }
+        return infer() + uncharged
+    }
+
+    /// Runs the pending request, if any, and returns the seconds it took (0 when there was none). The policy's own
+    /// deadline is on the wall clock, as much time as the supervisor's clock left it at submit. Faults: `stall`
+    /// makes it take at least that long; `poison` turns every action into NaN.
+    private func infer() -> Double {
         guard let (request, submittedAt) = pending else { return 0 }
         pending = nil
         requests += 1
@@ -211,6 +231,8 @@ struct HeadlessRun {
                 if frozen.isEmpty { frozen = obs.frames }
                 for (name, f) in frozen { var g = f; g.sequence = obs.frames[name]?.sequence ?? f.sequence; obs.frames[name] = g }
             }
+            inference.stall = active(.policyStall) ? configuration.inferenceTimeout * 2 : nil
+            inference.poison = active(.policyNaN)
             let command = loop.tick(observation: obs)
             absorb(loop.takeActions())
             report.ticks += 1
@@ -232,8 +254,7 @@ struct HeadlessRun {
             clock.advance(by: dt)
 
             // Inference, synchronously while the simulator waits; its duration is charged to the supervisor's clock.
-            let took = inference.runPending(stall: active(.policyStall) ? configuration.inferenceTimeout * 2 : nil,
-                                            poison: active(.policyNaN))
+            let took = inference.runPending()
             inferenceSeconds += took
             clock.advance(by: took)
             if loop.supervisor.mode == .estop || loop.supervisor.mode == .idle { break }
