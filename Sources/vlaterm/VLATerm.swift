@@ -18,4 +18,23 @@ struct VLATerm: AsyncParsableCommand {
         ],
         defaultSubcommand: ConsoleCommand.self
     )
+
+    /// ArgumentParser's own exit code for bad usage (an unknown flag, a failed `validate()`) is 64; the contract's is
+    /// 2, so scripts can tell bad usage from a failed job (1) with one rule for every command.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                note(fullMessage(for: error))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }
