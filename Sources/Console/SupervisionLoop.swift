@@ -68,6 +68,9 @@ public final class SupervisionLoop {
     public private(set) var lastInferenceMs: Double?
     /// Whether the last chunk the policy returned said "done".
     public private(set) var lastChunkDone = false
+    /// With `inTickReplyWait`: chunks asked for at a tick's start and answered within the wait, and those that were
+    /// not (the robot held that tick and the late reply was aligned): a model too slow for the tick shows here.
+    public private(set) var inTickChunks = (onTime: 0, late: 0)
 
     /// - Parameters:
     ///   - inference: nil when no policy could be loaded (autonomy then never starts).
@@ -126,7 +129,9 @@ public final class SupervisionLoop {
             absorb(start)
             for case .requestInference(let id, let text, let deadline) in start {
                 inference.submit(PolicyRequest(id: id, observation: obs, instruction: text, deadline: deadline))
-                for r in inference.waitForReplies(timeout: wait) { handleReply(r) }
+                let replies = Self.waitForReply(to: id, from: inference, upTo: wait)
+                if replies.contains(where: { $0.id == id }) { inTickChunks.onTime += 1 } else { inTickChunks.late += 1 }
+                for r in replies { handleReply(r) }
             }
         }
 
@@ -168,6 +173,21 @@ public final class SupervisionLoop {
             if case .deadlineMissed = error { kind = .missedDeadline } else { kind = .policyFailed }
             absorb(supervisor.policyError(requestId: id, kind: kind, message: "\(error)"))
         }
+    }
+
+    /// Replies until the one to `id` is among them or `seconds` (wall time) have passed: a reply to a request
+    /// cancelled earlier may arrive first and must not end the wait.
+    private static func waitForReply(to id: UInt64, from inference: any InferenceChannel, upTo seconds: Double) -> [PolicyReply] {
+        let clock = ContinuousClock(), until = clock.now.advanced(by: .milliseconds(Int64((seconds * 1000).rounded())))
+        var replies: [PolicyReply] = []
+        while !replies.contains(where: { $0.id == id }) {
+            let left = clock.now.duration(to: until)
+            guard left > .zero else { break }
+            let more = inference.waitForReplies(timeout: Double(left.components.seconds) + Double(left.components.attoseconds) * 1e-18)
+            if more.isEmpty { break }
+            replies += more
+        }
+        return replies
     }
 
     private func absorb(_ out: [SupervisorAction]) {

@@ -98,6 +98,10 @@ public final class SupervisorHook: ConsoleTickHook {
         lines.append([Span("inference ", .dim), Span(ms), Span("  chunk ", .dim),
                       Span(chunk.count > 0 ? "\(min(chunk.index, chunk.count))/\(chunk.count)" : "–"),
                       Span(supervisor.inferenceInFlight != nil ? "  (asking)" : "", .dim)])
+        let chunks = loop.inTickChunks
+        if chunks.late > 0 {       // the model missed its tick: the robot held, then ran the chunk a tick late
+            lines.append([Span("late chunks ", .dim), Span("\(chunks.late) of \(chunks.late + chunks.onTime)", .warn)])
+        }
         if let r = supervisor.pendingTakeover {
             lines.append([Span("TAKE OVER: \(r.exception.label)", .bad)])
             lines.append([Span("stop in \(Int(max(0, supervisor.configuration.takeoverBudget - (lastNow - r.since)).rounded(.up))) s", .bad)])

@@ -17,13 +17,16 @@ final class ScriptedTestPolicy: Policy, @unchecked Sendable {
     let name = "scripted-test"
     let chunkSize = 4
     let row: [Double]
+    /// Seconds each chunk takes (a model slower than the tick).
+    let delay: Double
     private let lock = NSLock()
     private var poisoned = false
     private(set) var requests = 0
-    init(row: [Double]) { self.row = row }
+    init(row: [Double], delay: Double = 0) { self.row = row; self.delay = delay }
     func poison() { lock.lock(); poisoned = true; lock.unlock() }
     func reset() {}
     func infer(_ request: PolicyRequest) throws -> ActionChunk {
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         lock.lock(); defer { lock.unlock() }
         requests += 1
         let r = poisoned ? row.map { _ in Double.nan } : row
@@ -33,11 +36,13 @@ final class ScriptedTestPolicy: Policy, @unchecked Sendable {
 
 final class SupervisorHookTests: XCTestCase {
     final class Fixture: ConsoleRig {
-        let policy = ScriptedTestPolicy(row: [0.01, 0, 0, 0, 1])
+        let policy: ScriptedTestPolicy
         let hook: SupervisorHook
         var bells = 0
         let inTickWait: Double?
-        init(withPolicy: Bool = true, budget: Double = 10, inTickWait: Double? = nil, success: (() -> Bool)? = nil) {
+        init(withPolicy: Bool = true, budget: Double = 10, inTickWait: Double? = nil, policyDelay: Double = 0,
+             success: (() -> Bool)? = nil) {
+            policy = ScriptedTestPolicy(row: [0.01, 0, 0, 0, 1], delay: policyDelay)
             let clock = ManualClock(100), robot = TestRobot()
             var config = SupervisorConfiguration()
             config.limits = robot.limits
@@ -89,6 +94,24 @@ final class SupervisorHookTests: XCTestCase {
         try f.tick(9)
         XCTAssertEqual(f.robot.sent.suffix(10).filter { abs($0.dx - 0.01) < 1e-12 }.count, 10, "no tick held for the policy")
         XCTAssertEqual(f.policy.requests, 3, "ticks 1, 5 and 9 ask")
+    }
+
+    /// A model slower than the tick's wait: that tick holds, the chunk is used from a later tick (aligned), and the
+    /// panel says how many chunks came late.
+    func testAChunkLaterThanTheInTickWaitHoldsThatTickAndIsCounted() throws {
+        let f = Fixture(inTickWait: 0.005, policyDelay: 0.2)
+        try f.tick(2)
+        f.model.request(.instruction("push the cube away"))
+        try f.tick(1)
+        XCTAssertEqual(f.mode, .autonomy)
+        XCTAssertEqual(f.robot.sent.last?.dx ?? 1, 0, "the tick that asked held")
+        XCTAssertEqual(f.hook.loop.inTickChunks.late, 1)
+        f.hook.awaitInference()
+        try f.tick(1)
+        XCTAssertEqual(f.robot.sent.last?.dx ?? 0, 0.01, accuracy: 1e-12, "the late chunk drives")
+        let panel = try XCTUnwrap(f.model.snapshot().extraPanels.first { $0.title == "Autonomy" })
+        let text = panel.lines.map { $0.map(\.text).joined() }.joined(separator: "\n")
+        XCTAssertTrue(text.contains("late chunks 1 of 1"), text)
     }
 
     func testTeleopKeyTakesOverOnTheNextTickWithoutAJumpAndHandBackResumes() throws {

@@ -49,8 +49,9 @@ final class HeadlessRunEndToEndTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: model) else { throw XCTSkip("no shipped model at \(model)") }
         var successes = 0
         for seed in 0...2 {
+            // A debug build takes ~25 ms a chunk: a 1 s wait gives it the release build's timing (1–5 ms, on time).
             let (status, r) = try VLATermProcess.runJSON(["run", "put the red cube in the bin", "--json", "--seed", "\(seed)",
-                                                          "--takeover-budget", "1", "--max-seconds", "20"])
+                                                          "--takeover-budget", "1", "--max-seconds", "20", "--in-tick-wait", "1"])
             XCTAssertEqual(r["policy"] as? String, "embedded", "run's default policy is the built-in model: \(r)")
             XCTAssertEqual(r["unsafe_commands"] as? Int, 0, "seed \(seed)")
             XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0, "seed \(seed)")
@@ -60,8 +61,35 @@ final class HeadlessRunEndToEndTests: XCTestCase {
             XCTAssertEqual((r["exceptions"] as? [Any])?.count, 0, "seed \(seed): \(r["exceptions"] ?? [])")
             XCTAssertGreaterThan(r["inference_requests"] as? Int ?? 0, 5, "seed \(seed)")
             XCTAssertGreaterThan(r["autonomy_commands"] as? Int ?? 0, 20, "seed \(seed): the model's actions drove the robot")
+            XCTAssertEqual(r["chunks_on_time"] as? Int, r["inference_requests"] as? Int, "seed \(seed): every chunk within its tick")
         }
         XCTAssertGreaterThanOrEqual(successes, 2, "successes on seeds 0-2")
+    }
+
+    /// The built-in model's chunks are answered inside the tick (`inTickReplyWait`): a stalled model misses that wait
+    /// (counted as a late chunk) and then its deadline; NaN actions are rejected. Either way the robot holds, and stops
+    /// when nobody takes over.
+    func testTheBuiltInModelsInTickChunksSurviveStallsAndNaN() throws {
+        let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path
+        guard FileManager.default.fileExists(atPath: model) else { throw XCTSkip("no shipped model at \(model)") }
+        // At 0.6 s the hand is still on its way down to the object (nothing to press on yet).
+        for (fault, kind) in [("policy-stall@0.6", "missedDeadline"), ("policy-nan@0.6", "nonFiniteAction")] {
+            let (status, r) = try run(["--inject", fault, "--policy", "embedded", "--in-tick-wait", "1", "--seed", "1"])
+            let kinds = (r["exceptions"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
+            XCTAssertEqual(kinds.first, kind, fault)
+            XCTAssertEqual(r["final_mode"] as? String, "estop", fault)
+            XCTAssertEqual(r["unsafe_commands"] as? Int, 0, fault)
+            XCTAssertEqual(r["commands_after_first_exception"] as? Int, 0, "\(fault): the exception holds the robot")
+            XCTAssertEqual(status, 1, fault)
+            XCTAssertGreaterThanOrEqual(r["chunks_on_time"] as? Int ?? 0, 2, "\(fault): chunks came within the tick before it")
+            XCTAssertEqual(r["chunks_late"] as? Int, fault.hasPrefix("policy-stall") ? 1 : 0, fault)
+        }
+        // --in-tick-wait 0: the never-wait timing (each chunk from the tick after its observation), nothing in-tick.
+        let (_, r) = try run(["--policy", "embedded", "--in-tick-wait", "0", "--max-seconds", "3"])
+        XCTAssertEqual(r["chunks_on_time"] as? Int, 0)
+        XCTAssertEqual(r["chunks_late"] as? Int, 0)
+        XCTAssertGreaterThan(r["autonomy_commands"] as? Int ?? 0, 20)
+        XCTAssertEqual(r["unsafe_commands"] as? Int, 0)
     }
 
     /// A shove while the target is pinched in the fingers may not move it at all (the grasp holds): then the run
@@ -106,5 +134,7 @@ final class HeadlessRunEndToEndTests: XCTestCase {
     func testBadInjectionIsBadInput() throws {
         let (status, _) = try run(["--inject", "meteor@3"])
         XCTAssertEqual(status, 2)
+        XCTAssertEqual(try run(["--in-tick-wait", "-1"]).0, 2)
+        XCTAssertEqual(try run(["--in-tick-wait", "nan"]).0, 2)
     }
 }

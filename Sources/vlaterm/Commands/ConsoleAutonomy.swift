@@ -1,6 +1,7 @@
 // Wiring autonomy into `vlaterm console`: which policy, the supervisor configuration for the simulator, and
 // the lock that lets the scripted expert read the simulator from the policy thread while the control thread
 // steps it. Kept out of ConsoleCommand.swift so that file stays about the console itself.
+import ArgumentParser
 import Console
 import Foundation
 import Policy
@@ -36,15 +37,15 @@ final class LockedSimRobot: Robot {
 enum ConsoleAutonomy {
     /// The supervisor settings for the tabletop: its step limits, its reach box with a 1 cm margin and its joint
     /// ranges (the same as `vlaterm run`).
-    static func configuration(for sim: TabletopSim, policy: String = "") -> SupervisorConfiguration {
+    static func configuration(for sim: TabletopSim, policy: String = "", inTickWait: Double = defaultInTickWait) -> SupervisorConfiguration {
         var c = SupervisorConfiguration()
         // The built-in model re-plans every 4 actions of its chunk, as `vlaterm eval` runs it by default (replan:4).
-        // Its chunk's first action is meant for the observation's tick: the tick waits up to 20 ms (of 50) for it,
-        // in-process (~1–5 ms a chunk), so the model runs with the timing it was trained and evaluated with. A
-        // later reply is aligned to the tick it arrives on.
+        // Its chunk's first action is meant for the observation's tick: the tick waits up to `inTickWait` for it,
+        // in-process, so the model runs with the timing it was trained and evaluated with. A later reply is aligned
+        // to the tick it arrives on.
         if policy == "embedded" {
             c.actionsPerChunk = 4; c.alignChunksToObservation = true
-            c.inTickReplyWait = 0.02
+            c.inTickReplyWait = inTickWait > 0 ? inTickWait : nil
         }
         c.limits = sim.limits
         c.workspace = Workspace(
@@ -53,6 +54,13 @@ enum ConsoleAutonomy {
         c.jointLimits = RunCommand.jointLimits(sim)
         return c
     }
+
+    /// 20 ms of the 50 ms tick: the built-in model takes 1–5 ms a chunk in a release build (~25 ms in a debug build,
+    /// whose chunks then come a tick late: `--in-tick-wait`).
+    static let defaultInTickWait = 0.02
+    static let inTickWaitHelp = ArgumentHelp(
+        "Seconds a tick may wait for the built-in model's chunk, so it runs from the tick of its observation as in `vlaterm eval`; 0 never waits.",
+        discussion: "A chunk later than this is used from the tick it arrives on (aligned), the robot holding meanwhile; the count shows as late chunks.")
 
     /// `--policy`: expert, embedded, openpi://…, openvla://…. Returns the policy, or nil plus the reason autonomy
     /// is unavailable (the console still runs: teleop and recording work without a policy). Throws for a

@@ -40,9 +40,14 @@ struct ConsoleCommand: ParsableCommand {
     @Option(help: "Policy for typed instructions: embedded, expert (the simulator's scripted expert), openpi://HOST:PORT or openvla://HOST:PORT (add +tls for wss/https).") var policy = "embedded"
     @OptionGroup(title: "Remote policy") var remote: RemotePolicyFlags
     @Option(help: "Camera resolution as WIDTHxHEIGHT (simulator renders at this size).") var cameraSize = "96x72"
+    @Option(help: ConsoleAutonomy.inTickWaitHelp) var inTickWait = ConsoleAutonomy.defaultInTickWait
 
     func validate() throws {
         guard robot == "sim" else { throw usage("--robot: only 'sim' is available (got '\(robot)')") }
+        // The control tick is 50 ms and keeps its rate: the wait must leave room for the rest of the tick.
+        guard inTickWait.isFinite, (0...0.04).contains(inTickWait) else {
+            throw usage("--in-tick-wait: expected 0…0.04 seconds, within the 50 ms tick (got \(inTickWait))")
+        }
         guard RenderRequest(rawValue: render) != nil else {
             throw usage("--render: expected auto, blocks, ascii or braille (got '\(render)')")
         }
@@ -106,7 +111,7 @@ struct ConsoleCommand: ParsableCommand {
         let controller = ConsoleController(robot: robot, sources: sources, model: model,
                                            instruction: sim.episode.instruction)
         // Autonomy and supervision (issue 7); before any recording hook, which labels episodes from its events.
-        let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim, policy: policy), clock: clock,
+        let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim, policy: policy, inTickWait: inTickWait), clock: clock,
                                          runner: chosen.0.map { PolicyRunner(policy: $0, clock: clock) }, unavailable: chosen.1,
                                          world: robot.worldChecks(), bell: ConsoleAutonomy.ringBell)
         if let pad { supervision.inputLost = { pad.view.status == .lost ? (pad.view.problem ?? "gamepad lost") : nil } }

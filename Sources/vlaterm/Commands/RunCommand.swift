@@ -43,6 +43,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Give up after this many simulated seconds.") var maxSeconds = 60.0
     @Option(help: "Seconds each inference may take before it counts as missed.") var inferenceTimeout = 1.0
     @Option(help: "Seconds a takeover request may go unanswered before the stop.") var takeoverBudget = 10.0
+    @Option(help: ConsoleAutonomy.inTickWaitHelp) var inTickWait = ConsoleAutonomy.defaultInTickWait
     @OptionGroup(title: "Remote policy") var remote: RemotePolicyFlags
     @Option(help: "Replay an evemu recording as the gamepad (deadman + stick takes over, as in the console).") var gamepadReplay: String?
     @Option(help: "Simulated second at which the gamepad replay starts.") var gamepadReplayStart = 0.0
@@ -58,6 +59,8 @@ struct RunCommand: ParsableCommand {
         }
         guard takeoverBudget.isFinite, takeoverBudget > 0, takeoverBudget <= 600 else { throw ValidationError("--takeover-budget must be in (0, 600]") }
         guard inferenceTimeout.isFinite, inferenceTimeout > 0, inferenceTimeout <= 60 else { throw ValidationError("--inference-timeout must be in (0, 60]") }
+        // The simulator waits while the model thinks, so a long wait only slows the run down.
+        guard inTickWait.isFinite, (0...5).contains(inTickWait) else { throw ValidationError("--in-tick-wait must be in [0, 5] seconds") }
     }
 
     func run() throws {
@@ -81,7 +84,7 @@ struct RunCommand: ParsableCommand {
             note("vlaterm run: \(error)"); throw ExitStatus.jobFailed
         }
         var loop = HeadlessRun(sim: sim, policy: chosen, instruction: instruction, seed: seed, faults: faults, maxSeconds: maxSeconds)
-        loop.configuration = ConsoleAutonomy.configuration(for: sim, policy: policy)
+        loop.configuration = ConsoleAutonomy.configuration(for: sim, policy: policy, inTickWait: inTickWait)
         // Limits, the reach box (+1 cm) and joint ranges: one definition for the console and headless runs.
         loop.configuration.inferenceTimeout = inferenceTimeout
         loop.configuration.takeoverBudget = takeoverBudget
