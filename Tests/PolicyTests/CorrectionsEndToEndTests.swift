@@ -50,7 +50,7 @@ final class CorrectionsEndToEndTests: XCTestCase {
         XCTAssertEqual(rows.count, 2, "replan:4 over 5 ticks asks for two chunks:\n\(traced.stderr)")
         XCTAssertTrue(rows.allSatisfy { $0.contains("(approach)  hand z ") }, "the expert is still approaching:\n\(traced.stderr)")
         XCTAssertTrue(rows.allSatisfy { $0.contains("cm across from the goal") }, "each row says where hand and object are")
-        // --observation-lag 1 (the supervisor's timing): the first chunk is the same, later ones see an older view.
+        // --observation-lag 1 (a late chunk's timing): the first chunk is the same, later ones see an older view.
         let lagged = try VLATermProcess.run(["eval", "--model", out, "--episodes", "1", "--max-steps", "9", "--compare-expert",
                                              "--observation-lag", "1"])
         XCTAssertEqual(lagged.status, 0)
@@ -119,10 +119,10 @@ final class CorrectionsEndToEndTests: XCTestCase {
         XCTAssertNotEqual(bad, 0, "a delay past 100 ticks is refused")
     }
 
-    /// `record --corrections … --observation-lag 1`: the policy drives with the supervisor's timing (each chunk from
+    /// `record --corrections … --observation-lag 1`: the policy drives with a late chunk's timing (each chunk from
     /// the view a tick old, its first action skipped). The first chunk has no older view, so the first 4 actions match
     /// an unlagged recording; the next chunk's do not.
-    func testCorrectionsCanBeRecordedWithTheSupervisorsTiming() throws {
+    func testCorrectionsCanBeRecordedWithALateChunksTiming() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("vlaterm-lag-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let model = VLATermProcess.packageRoot.appendingPathComponent("models/default.safetensors").path

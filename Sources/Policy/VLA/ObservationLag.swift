@@ -1,6 +1,7 @@
-// The supervisor's timing for runs that call the policy directly (`eval`, correction recordings): under
-// `vlaterm run` and the console a chunk's reply is used from the tick after its observation, so each chunk is
-// predicted from a view `ticks` old and its first actions, meant for ticks already gone, are skipped.
+// A late chunk's timing for runs that call the policy directly (`eval`, correction recordings): each chunk is
+// predicted from a view `ticks` old and its first actions, meant for ticks already gone, are skipped. 1 is what
+// `vlaterm run` and the console do with `--in-tick-wait 0` (or for a chunk that misses the wait): the reply is
+// used from the tick after its observation. Their default, a chunk within its own tick, is 0.
 import RobotKit
 
 public struct ObservationLag {

@@ -37,9 +37,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Episode length cap in control ticks.") var maxSteps = 300
     @Option(help: "Chunk execution: replan:N or ensemble:M.") var execution = "replan:4"
     @Option(help: ArgumentHelp("Predict each chunk from the observation this many ticks old and skip the chunk's first N actions.",
-                               discussion: "1 is the timing of `vlaterm run` and the console: the supervisor's request goes out with one tick's "
-                                   + "observation and the reply is used from the next tick on. 0 (the default) uses each chunk from the "
-                                   + "tick of its observation, as the correction recordings do."))
+                               discussion: "1 is the timing of `vlaterm run` and the console with --in-tick-wait 0 (or of a chunk that misses the "
+                                   + "wait): the request goes out with one tick's observation and the reply is used from the next tick on. "
+                                   + "0 (the default) uses each chunk from the tick of its observation, as the correction recordings and "
+                                   + "`run` and the console with their default in-tick wait do."))
     var observationLag = 0
     @Flag(help: "Print one JSON object on stdout.") var json = false
     /// Diagnosis: print the policy's first action next to the scripted expert's for the same state at every chunk.

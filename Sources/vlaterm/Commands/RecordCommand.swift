@@ -91,7 +91,7 @@ struct RecordCommand: ParsableCommand {
                                discussion: "Recoveries are then shown from deeper inside each kind of mistake, not only from its edge. Pressing and letting go outside the container are corrected at once whatever N is."))
     var correctionDelay = 0
     @Option(help: ArgumentHelp("With --corrections: predict each chunk from the observation N ticks old and skip its first N actions.",
-                               discussion: "1 is the supervisor's timing in `vlaterm run` and the console (see `eval --observation-lag`)."))
+                               discussion: "1 is the timing of `vlaterm run` and the console with --in-tick-wait 0 (see `eval --observation-lag`)."))
     var observationLag = 0
     @Option(help: "With --corrections: chunk execution, replan:N or ensemble:M.") var execution = "replan:4"
     @Flag(help: "Record synthetic frames and states instead of the simulator (benchmarks, crash tests).") var synthetic = false

@@ -24,8 +24,8 @@ final class PolicyWithExpertCorrections: DemonstrationSource {
     let correctionDelay: Int
     private var delayRandom = SeededGenerator(seed: 0)
     private var pending: (reason: ExpertOversight.Reason, ticksLeft: Int)?
-    /// Predict each chunk from the observation this many ticks old and skip its first actions (the supervisor's
-    /// timing is 1), so the policy is corrected in the states it reaches under `vlaterm run`.
+    /// Predict each chunk from the observation this many ticks old and skip its first actions (1 is the timing of
+    /// `vlaterm run` with `--in-tick-wait 0`), so the policy is corrected in the states it reaches there.
     private var lag: ObservationLag
     var oversight = ExpertOversight()
     var executor: ChunkExecutor
