@@ -96,6 +96,9 @@ public struct Supervisor: Sendable {
     public var pendingTakeover: TakeoverRequest? { state.request }
     /// The request id in flight, if any.
     public var inferenceInFlight: UInt64? { state.inFlight?.id }
+    /// Chunks executed whole since the run started because the policy's motion stalled (`commitAfterStall`).
+    public var stallCommits: Int { state.stallWatch?.commits ?? 0 }
+
     /// (next index, executable length) of the current chunk, for "position in the action chunk".
     public var chunkPosition: (index: Int, count: Int) { (state.chunkIndex, state.chunk.count) }
     /// The gripper target last sent (what a hold keeps).

@@ -27,6 +27,10 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     /// Execute at most this many actions of each chunk before asking again (openpi's `replan_steps`);
     /// nil executes the whole chunk. Default nil.
     public var actionsPerChunk: Int? = nil
+    /// With `actionsPerChunk`: after the rule's window of autonomy actions that moved the hand less than its distance
+    /// (net), the next chunk is executed whole, so a policy that dithers in place gets to the later part of its
+    /// plan (see `StallWatch`; `vlaterm eval --commit-after-stall` runs chunks the same way). Default nil (never).
+    public var commitAfterStall: StallRule? = nil
     /// Skip the actions of a chunk meant for ticks that passed between its observation and its arrival (action i
     /// is for the i-th tick after the observation). The built-in model's chunks are trained that way; a chunk
     /// executed one tick late overshoots at every replan. Default false (execute a chunk from its first action).

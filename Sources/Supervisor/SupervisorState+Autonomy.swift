@@ -31,6 +31,7 @@ extension SupervisorState {
                 raise(.stepBeyondLimits, "step \(chunkIndex) \(fmt(proposed.vector)) → \(fmt(a.vector))", now: now, into: &out)
             }
             chunkIndex += 1
+            stallWatch?.record(a.vector)
             commandedGripper = a.gripper
             out.append(.send(a, source: .autonomy, intervention: false))
         } else {
@@ -112,7 +113,12 @@ extension SupervisorState {
             // while it was computed are skipped (the robot did something else in them), so the chunk stays in time.
             let skip = config.alignChunksToObservation ? min(max(autonomyTicks - f.tick, 0), actions.count - 1) : 0
             let rest = actions.dropFirst(skip)
-            let n = config.actionsPerChunk.map { min(max($0, 1), rest.count) } ?? rest.count
+            var n = config.actionsPerChunk.map { min(max($0, 1), rest.count) } ?? rest.count
+            if n < rest.count, stallWatch?.takeStall() == true {
+                n = rest.count
+                out.append(.log("request \(id): the last \(config.commitAfterStall?.window ?? 0) actions went nowhere; "
+                                + "executing the whole chunk (\(n) actions) before asking again"))
+            }
             chunk = Array(rest.prefix(n))
             chunkIndex = 0
         }

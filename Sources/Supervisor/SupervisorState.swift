@@ -19,6 +19,8 @@ struct SupervisorState: Sendable {
     var autonomyTicks = 0
     var chunk: [Action] = []
     var chunkIndex = 0
+    /// With `commitAfterStall`: the autonomy actions sent since the policy's last uninterrupted stretch began.
+    var stallWatch: StallWatch?
 
     // Teleop.
     var command: TeleopCommand?
@@ -49,6 +51,7 @@ struct SupervisorState: Sendable {
     init(config: SupervisorConfiguration) {
         self.config = config
         self.speedIndex = min(max(config.initialSpeedIndex, 0), max(config.teleopSpeeds.count - 1, 0))
+        self.stallWatch = config.commitAfterStall.map(StallWatch.init)
     }
 
     // MARK: the tick
@@ -93,6 +96,8 @@ struct SupervisorState: Sendable {
         inFlight = nil
         chunk = []
         chunkIndex = 0
+        // Whatever comes next (a human driving, a hold, a new run) is not the policy's motion.
+        stallWatch?.restartWindow()
     }
 
     /// An exception: hold (PAUSED) and ask the human to take over, unless the robot is already idle or stopped.
@@ -138,6 +143,7 @@ struct SupervisorState: Sendable {
             return
         }
         dropPolicyWork(into: &out)
+        if newRun { stallWatch?.reset() }
         if newRun && runActive { out.append(.episodeEnded(.interrupted)) }
         if newRun || !runActive { runActive = true }
         setMode(.autonomy, into: &out)

@@ -99,3 +99,46 @@ final class ObservationLagTests: XCTestCase {
         XCTAssertEqual(lag.aligned(chunk), chunk)
     }
 }
+
+final class ChunkExecutorStallTests: XCTestCase {
+    /// A chunk that goes down 4 mm, back up, and only opens the gripper (last column) from action 5 on: re-planning
+    /// every 4 never reaches the opening.
+    let hover: [[Double]] = (0..<10).map { k in [0, 0, k == 0 ? -0.004 : (k < 4 ? 0.004 / 3 : 0), 0, k >= 4 ? 0.6 : 0] }
+
+    /// 10 actions of 1 cm a tick along x.
+    let reach: [[Double]] = Array(repeating: [0.01, 0, 0, 0, 0], count: 10)
+
+    func run(_ ex: inout ChunkExecutor, ticks: Int, moveFrom: Int = .max) -> (grippers: [Double], inferredAt: [Int]) {
+        var grippers: [Double] = [], inferredAt: [Int] = []
+        for t in 0..<ticks {
+            if ex.needsChunk { inferredAt.append(t); ex.accept(t >= moveFrom ? reach : hover) }
+            grippers.append(ex.nextAction()![4])
+        }
+        return (grippers, inferredAt)
+    }
+
+    func testAfterAStallTheNextChunkRunsWholeThenReplanningResumes() {
+        var ex = ChunkExecutor(mode: .replan(every: 4), commitAfterStall: StallRule(window: 8, distance: 0.005))
+        let (grippers, inferredAt) = run(&ex, ticks: 50, moveFrom: 20)
+        // 8 actions (two chunks) went nowhere: the third chunk, accepted at tick 8, runs its 10 actions. They went
+        // nowhere too, so the next ones (tick 18, and tick 28, the first that moves) run whole as well; after the
+        // moving chunk's 10 actions re-planning cuts at 4 again (ticks 38, 42, 46).
+        XCTAssertEqual(inferredAt, [0, 4, 8, 18, 28, 38, 42, 46])
+        XCTAssertEqual(Array(grippers[8..<18]), hover.map { $0[4] }, "the whole plan, release included")
+        XCTAssertEqual(ex.stallCommits, 3)
+        ex.reset()
+        XCTAssertEqual(ex.stallCommits, 0)
+    }
+
+    func testWithoutTheRuleTheReleaseNeverHappens() {
+        var ex = ChunkExecutor(mode: .replan(every: 4))
+        let (grippers, inferredAt) = run(&ex, ticks: 30)
+        XCTAssertEqual(inferredAt, Array(stride(from: 0, to: 30, by: 4)))
+        XCTAssertEqual(grippers.max(), 0)
+        XCTAssertEqual(ex.stallCommits, 0)
+
+        var ensemble = ChunkExecutor(mode: .ensemble(decay: 0), commitAfterStall: StallRule(window: 2))
+        for _ in 0..<6 { if ensemble.needsChunk { ensemble.accept(hover) }; _ = ensemble.nextAction() }
+        XCTAssertEqual(ensemble.stallCommits, 0, "ensembling predicts every tick; the rule is for re-planning")
+    }
+}

@@ -8,6 +8,10 @@
 // - temporal ensembling (ACT, Zhao et al. 2023): predict every tick; the action for tick t is the
 //   weighted mean of every stored chunk's prediction for t, weight exp(−m·i) with i = 0 for the OLDEST
 //   prediction (ACT's convention: older predictions weigh more, which smooths the motion).
+//
+// With a `StallRule`, re-planning also commits to a whole chunk after the executed actions went nowhere for
+// the rule's window (see `StallWatch`: the built-in model dithers over the bin without it).
+import RobotKit
 
 public struct ChunkExecutor: Sendable {
     public enum Mode: Sendable, Equatable {
@@ -22,13 +26,21 @@ public struct ChunkExecutor: Sendable {
     private var current: (actions: [[Double]], start: Int)?
     /// Ensemble: every chunk that still covers a future tick, with the tick it starts at (oldest first).
     private var history: [(actions: [[Double]], start: Int)] = []
+    /// Replan only: watches the executed actions; nil never commits.
+    private var stall: StallWatch?
+    /// The current chunk runs to its end (accepted after a stall).
+    private var committed = false
 
-    public init(mode: Mode) {
+    public init(mode: Mode, commitAfterStall rule: StallRule? = nil) {
         switch mode {
         case .replan(let n): self.mode = .replan(every: max(1, n))
         case .ensemble(let m): self.mode = .ensemble(decay: m.isFinite ? max(0, m) : 0)
         }
+        if case .replan = self.mode { stall = rule.map(StallWatch.init) }
     }
+
+    /// Chunks executed whole because the motion stalled, since the last `reset`.
+    public var stallCommits: Int { stall?.commits ?? 0 }
 
     /// Parses "replan:N" or "ensemble:M" (command-line flag values).
     public static func parse(_ text: String) -> Mode? {
@@ -42,7 +54,7 @@ public struct ChunkExecutor: Sendable {
         return nil
     }
 
-    public mutating func reset() { tick = 0; current = nil; history = [] }
+    public mutating func reset() { tick = 0; current = nil; history = []; committed = false; stall?.reset() }
 
     /// Whether a new chunk should be predicted before the next `nextAction()`.
     public var needsChunk: Bool {
@@ -50,7 +62,7 @@ public struct ChunkExecutor: Sendable {
         case .replan(let n):
             guard let c = current else { return true }
             let used = tick - c.start
-            return used >= n || used >= c.actions.count
+            return (used >= n && !committed) || used >= c.actions.count
         case .ensemble:
             return history.last.map { $0.start < tick } ?? true
         }
@@ -60,7 +72,9 @@ public struct ChunkExecutor: Sendable {
     public mutating func accept(_ actions: [[Double]]) {
         guard !actions.isEmpty else { return }
         switch mode {
-        case .replan: current = (actions, tick)
+        case .replan:
+            current = (actions, tick)
+            committed = stall?.takeStall() ?? false
         case .ensemble:
             history.append((actions, tick))
             history.removeAll { $0.start + $0.actions.count <= tick }
@@ -85,7 +99,8 @@ public struct ChunkExecutor: Sendable {
             }
             action = sum.map { $0.map { $0 / total } }
         }
-        if action != nil {
+        if let action {
+            stall?.record(action)
             tick += 1
             if case .ensemble = mode { history.removeAll { $0.start + $0.actions.count <= tick } }
         }

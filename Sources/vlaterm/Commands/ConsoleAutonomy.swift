@@ -37,7 +37,8 @@ final class LockedSimRobot: Robot {
 enum ConsoleAutonomy {
     /// The supervisor settings for the tabletop: its step limits, its reach box with a 1 cm margin and its joint
     /// ranges (the same as `vlaterm run`).
-    static func configuration(for sim: TabletopSim, policy: String = "", inTickWait: Double = defaultInTickWait) -> SupervisorConfiguration {
+    static func configuration(for sim: TabletopSim, policy: String = "", inTickWait: Double = defaultInTickWait,
+                              commitAfterStall: StallRule? = defaultStallRule) -> SupervisorConfiguration {
         var c = SupervisorConfiguration()
         // The built-in model re-plans every 4 actions of its chunk, as `vlaterm eval` runs it by default (replan:4).
         // Its chunk's first action is meant for the observation's tick: the tick waits up to `inTickWait` for it,
@@ -46,6 +47,7 @@ enum ConsoleAutonomy {
         if policy == "embedded" {
             c.actionsPerChunk = 4; c.alignChunksToObservation = true
             c.inTickReplyWait = inTickWait > 0 ? inTickWait : nil
+            c.commitAfterStall = commitAfterStall
         }
         c.limits = sim.limits
         c.workspace = Workspace(
@@ -54,6 +56,16 @@ enum ConsoleAutonomy {
         c.jointLimits = RunCommand.jointLimits(sim)
         return c
     }
+
+    /// The built-in model's chunks run whole after 30 actions that went nowhere (`StallRule`'s defaults): without it,
+    /// re-planning every 4 actions keeps cutting off the release its chunks plan over the bin (`models/README.md`).
+    static let defaultStallRule = StallRule()
+    /// `--commit-after-stall`: 0 turns the rule off.
+    static func stallRule(window: Int) -> StallRule? { window > 0 ? StallRule(window: window, distance: defaultStallRule.distance) : nil }
+    static let commitAfterStallHelp = ArgumentHelp(
+        "Execute the built-in model's next chunk whole after this many actions that moved the hand less than 5 mm net; 0 never does.",
+        discussion: "Re-planning every 4 actions can keep cutting a chunk off before its later part (a dithering hover over the bin "
+            + "whose chunks each plan the release 5–8 actions ahead). After a stall, one whole chunk runs, then re-planning resumes.")
 
     /// 20 ms of the 50 ms tick: the built-in model takes 1–5 ms a chunk in a release build (~25 ms in a debug build,
     /// whose chunks then come a tick late: `--in-tick-wait`).

@@ -41,9 +41,11 @@ struct ConsoleCommand: ParsableCommand {
     @OptionGroup(title: "Remote policy") var remote: RemotePolicyFlags
     @Option(help: "Camera resolution as WIDTHxHEIGHT (simulator renders at this size).") var cameraSize = "96x72"
     @Option(help: ConsoleAutonomy.inTickWaitHelp) var inTickWait = ConsoleAutonomy.defaultInTickWait
+    @Option(help: ConsoleAutonomy.commitAfterStallHelp) var commitAfterStall = ConsoleAutonomy.defaultStallRule.window
 
     func validate() throws {
         guard robot == "sim" else { throw usage("--robot: only 'sim' is available (got '\(robot)')") }
+        guard (0...10_000).contains(commitAfterStall) else { throw usage("--commit-after-stall: expected 0…10000 actions, 0 = off (got \(commitAfterStall))") }
         // The control tick is 50 ms and keeps its rate: the wait must leave room for the rest of the tick.
         guard inTickWait.isFinite, (0...0.04).contains(inTickWait) else {
             throw usage("--in-tick-wait: expected 0…0.04 seconds, within the 50 ms tick (got \(inTickWait))")
@@ -111,7 +113,8 @@ struct ConsoleCommand: ParsableCommand {
         let controller = ConsoleController(robot: robot, sources: sources, model: model,
                                            instruction: sim.episode.instruction)
         // Autonomy and supervision (issue 7); before any recording hook, which labels episodes from its events.
-        let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim, policy: policy, inTickWait: inTickWait), clock: clock,
+        let supervision = SupervisorHook(configuration: ConsoleAutonomy.configuration(for: sim, policy: policy, inTickWait: inTickWait,
+                                                                                  commitAfterStall: ConsoleAutonomy.stallRule(window: commitAfterStall)), clock: clock,
                                          runner: chosen.0.map { PolicyRunner(policy: $0, clock: clock) }, unavailable: chosen.1,
                                          world: robot.worldChecks(), bell: ConsoleAutonomy.ringBell)
         if let pad { supervision.inputLost = { pad.view.status == .lost ? (pad.view.problem ?? "gamepad lost") : nil } }

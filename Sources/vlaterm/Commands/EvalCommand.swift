@@ -19,7 +19,9 @@ struct EvalCommand: ParsableCommand {
         goes to the policy verbatim. An episode succeeds when the object rests inside the container.
 
         Chunks are executed with --execution replan:N (predict every N ticks) or ensemble:M (predict every tick,
-        ACT temporal ensembling with weight exp(-M·i)).
+        ACT temporal ensembling with weight exp(-M·i)). With replan:N, --commit-after-stall T (default 30) executes the
+        next chunk whole when the last T actions moved the hand less than 5 mm net, as `run` and the console do for the
+        built-in model (0 turns it off).
 
         Examples:
           vlaterm eval --model models/default.safetensors --episodes 100 --seed 5000
@@ -36,6 +38,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "File of `OBJECT | CONTAINER | INSTRUCTION TEXT` cases.") var instructions: String?
     @Option(help: "Episode length cap in control ticks.") var maxSteps = 300
     @Option(help: "Chunk execution: replan:N or ensemble:M.") var execution = "replan:4"
+    @Option(help: ConsoleAutonomy.commitAfterStallHelp) var commitAfterStall = ConsoleAutonomy.defaultStallRule.window
     @Option(help: ArgumentHelp("Predict each chunk from the observation this many ticks old and skip the chunk's first N actions.",
                                discussion: "1 is the timing of `vlaterm run` and the console with --in-tick-wait 0 (or of a chunk that misses the "
                                    + "wait): the request goes out with one tick's observation and the reply is used from the next tick on. "
@@ -52,6 +55,8 @@ struct EvalCommand: ParsableCommand {
     struct Report: Encodable {
         var model: String, episodes: Int, successes: Int, success_rate: Double, mean_steps: Double
         var per_instruction: [PerInstruction], first_seed: UInt64, execution: String, max_steps: Int
+        /// The stall window in actions (0 = off) and how many chunks it made run whole, over all episodes.
+        var commit_after_stall: Int, stall_commits: Int
         var mean_inference_ms: Double, wall_seconds: Double, instructions_file: String?
         /// Models with the auxiliary head: horizontal distance (cm) between the grasp / place point predicted at the
         /// episode's first chunk and the named object / the container's goal — how well the model localises.
@@ -67,6 +72,7 @@ struct EvalCommand: ParsableCommand {
         guard (1...100_000).contains(episodes) else { note("vlaterm eval: --episodes must be in 1...100000"); throw ExitStatus.badInput }
         guard (1...100_000).contains(maxSteps) else { note("vlaterm eval: --max-steps must be in 1...100000"); throw ExitStatus.badInput }
         guard (0...8).contains(observationLag) else { note("vlaterm eval: --observation-lag must be in 0...8 (ticks)"); throw ExitStatus.badInput }
+        guard (0...10_000).contains(commitAfterStall) else { note("vlaterm eval: --commit-after-stall must be in 0...10000 (actions; 0 = off)"); throw ExitStatus.badInput }
         guard let mode = ChunkExecutor.parse(execution) else {
             note("vlaterm eval: --execution \"\(execution)\": use replan:N (N ≥ 1) or ensemble:M (M ≥ 0)"); throw ExitStatus.badInput
         }
@@ -99,7 +105,8 @@ struct EvalCommand: ParsableCommand {
         let clock = MonotonicClock()
 
         let started = Date()
-        var executor = ChunkExecutor(mode: mode)
+        var executor = ChunkExecutor(mode: mode, commitAfterStall: ConsoleAutonomy.stallRule(window: commitAfterStall))
+        var stallCommits = 0
         var successes = 0, totalSteps = 0, inferences = 0, inferenceMs = 0.0
         var perText: [String: (Int, Int)] = [:], order: [String] = []
         var pointErrors: [PointErrors] = [], aimedElsewhere = 0
@@ -155,6 +162,7 @@ struct EvalCommand: ParsableCommand {
                 }
             } catch { note("\nvlaterm eval: episode \(i) seed \(s): \(error) (counted as a failure)") }
             if ok { successes += 1 }
+            stallCommits += executor.stallCommits
             if peakForce > contactLimit { overLimit += 1; if ok { successesOverLimit += 1 } }
             totalSteps += steps
             let text = sim.episode.instruction
@@ -182,6 +190,7 @@ struct EvalCommand: ParsableCommand {
                                  mean_steps: Double(totalSteps) / Double(episodes),
                                  per_instruction: order.map { PerInstruction(instruction: $0, episodes: perText[$0]!.0, successes: perText[$0]!.1) },
                                  first_seed: seed, execution: execution, max_steps: maxSteps,
+                                 commit_after_stall: commitAfterStall, stall_commits: stallCommits,
                                  mean_inference_ms: inferenceMs / Double(max(inferences, 1)),
                                  wall_seconds: Date().timeIntervalSince(started), instructions_file: instructions,
                                  mean_grasp_point_error_cm: graspError, mean_place_point_error_cm: placeError,

@@ -44,6 +44,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds each inference may take before it counts as missed.") var inferenceTimeout = 1.0
     @Option(help: "Seconds a takeover request may go unanswered before the stop.") var takeoverBudget = 10.0
     @Option(help: ConsoleAutonomy.inTickWaitHelp) var inTickWait = ConsoleAutonomy.defaultInTickWait
+    @Option(help: ConsoleAutonomy.commitAfterStallHelp) var commitAfterStall = ConsoleAutonomy.defaultStallRule.window
     @OptionGroup(title: "Remote policy") var remote: RemotePolicyFlags
     @Option(help: "Replay an evemu recording as the gamepad (deadman + stick takes over, as in the console).") var gamepadReplay: String?
     @Option(help: "Simulated second at which the gamepad replay starts.") var gamepadReplayStart = 0.0
@@ -61,6 +62,7 @@ struct RunCommand: ParsableCommand {
         guard inferenceTimeout.isFinite, inferenceTimeout > 0, inferenceTimeout <= 60 else { throw ValidationError("--inference-timeout must be in (0, 60]") }
         // The simulator waits while the model thinks, so a long wait only slows the run down.
         guard inTickWait.isFinite, (0...5).contains(inTickWait) else { throw ValidationError("--in-tick-wait must be in [0, 5] seconds") }
+        guard (0...10_000).contains(commitAfterStall) else { throw ValidationError("--commit-after-stall must be in 0...10000 actions (0 = off)") }
     }
 
     func run() throws {
@@ -84,7 +86,8 @@ struct RunCommand: ParsableCommand {
             note("vlaterm run: \(error)"); throw ExitStatus.jobFailed
         }
         var loop = HeadlessRun(sim: sim, policy: chosen, instruction: instruction, seed: seed, faults: faults, maxSeconds: maxSeconds)
-        loop.configuration = ConsoleAutonomy.configuration(for: sim, policy: policy, inTickWait: inTickWait)
+        loop.configuration = ConsoleAutonomy.configuration(for: sim, policy: policy, inTickWait: inTickWait,
+                                                           commitAfterStall: ConsoleAutonomy.stallRule(window: commitAfterStall))
         // Limits, the reach box (+1 cm) and joint ranges: one definition for the console and headless runs.
         loop.configuration.inferenceTimeout = inferenceTimeout
         loop.configuration.takeoverBudget = takeoverBudget

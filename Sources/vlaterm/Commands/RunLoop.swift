@@ -70,6 +70,8 @@ struct RunReport: Codable {
     /// The built-in model's chunks asked for at a tick's start: answered within the tick's wait, and late.
     var chunks_on_time: Int
     var chunks_late: Int
+    /// Chunks executed whole because the last actions went nowhere (`--commit-after-stall`).
+    var stall_commits: Int
     var exceptions: [ExceptionRecord]
     var injected: [InjectedFault]
     var final_mode: String
@@ -178,7 +180,7 @@ struct HeadlessRun {
         var fired = Set<Int>()
         var report = RunReport(instruction: instruction, policy: policy.name, seed: seed, outcome: "timeout", success: false,
                                sim_seconds: 0, ticks: 0, commands_sent: 0, autonomy_commands: 0, interventions: 0, holds: 0,
-                               inference_requests: 0, inference_median_ms: 0, chunks_on_time: 0, chunks_late: 0, exceptions: [], injected: faults,
+                               inference_requests: 0, inference_median_ms: 0, chunks_on_time: 0, chunks_late: 0, stall_commits: 0, exceptions: [], injected: faults,
                                final_mode: "", unsafe_commands: 0, commands_after_first_exception: 0, log: [])
         var forceOpenTicks = 0
 
@@ -275,6 +277,7 @@ struct HeadlessRun {
         report.final_mode = loop.supervisor.mode.rawValue
         report.inference_median_ms = median(inference.inferenceMs)
         (report.chunks_on_time, report.chunks_late) = loop.inTickChunks
+        report.stall_commits = loop.supervisor.stallCommits
         if report.outcome == "timeout" && report.final_mode == OperatingMode.estop.rawValue { report.outcome = "stopped" }
         return report
     }
