@@ -44,7 +44,8 @@ final class PropertyTests: XCTestCase {
     func rows(for id: UInt64, _ g: inout Gen, config: SupervisorConfiguration) -> (rows: [[Double]], wellFormed: Bool) {
         let n = g.int(1...6)
         let tag = Double(id) / 100_000
-        let bound = config.limits.maxTranslation * config.rejectFactor
+        // Some chunks barely move (±1 mm a step), so the commit after a stall gets exercised too.
+        let bound = g.chance(0.3) ? 0.001 : config.limits.maxTranslation * config.rejectFactor
         var rows = (0..<n).map { _ in
             [g.double(-bound...bound), g.double(-bound...bound), g.double(-bound...bound),
              g.double(-config.limits.maxYaw * 5...config.limits.maxYaw * 5), tag]
@@ -113,6 +114,7 @@ final class PropertyTests: XCTestCase {
         config.actionsPerChunk = g.pick([nil, 1, 3])
         config.requestAhead = g.int(0...2)
         config.inTickReplyWait = g.chance(0.3) ? 0.02 : nil
+        config.commitAfterStall = g.chance(0.3) ? StallRule(window: g.pick([1, 2, 5])) : nil
         var h = Harness(config)
         h.joints = []
         // Oracle state.
