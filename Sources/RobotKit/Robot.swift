@@ -18,8 +18,13 @@ public protocol Robot: AnyObject {
 extension Robot {
     /// State plus every camera's latest frame.
     public func observe(time: Double) throws -> Observation {
+        try observe(time: time, cameras: cameras.map(\.name))
+    }
+
+    /// State plus the named cameras' latest frames (a policy that reads some cameras need not render the others).
+    public func observe(time: Double, cameras names: [String]) throws -> Observation {
         var frames: [String: Frame] = [:]
-        for c in cameras { frames[c.name] = try frame(camera: c.name) }
+        for name in names { frames[name] = try frame(camera: name) }
         return Observation(time: time, state: state(), frames: frames)
     }
 }

@@ -60,6 +60,8 @@ enum ConsoleAutonomy {
     /// The built-in model's chunks run whole after 30 actions that went nowhere (`StallRule`'s defaults): without it,
     /// re-planning every 4 actions keeps cutting off the release its chunks plan over the bin (`models/README.md`).
     static let defaultStallRule = StallRule()
+    /// `--commit-after-stall` accepts 0 (off) up to this many actions (eval, run and console check the same range).
+    static let commitAfterStallRange = 0...10_000
     /// `--commit-after-stall`: 0 turns the rule off.
     static func stallRule(window: Int) -> StallRule? { window > 0 ? StallRule(window: window, distance: defaultStallRule.distance) : nil }
     static let commitAfterStallHelp = ArgumentHelp(

@@ -45,7 +45,7 @@ struct ConsoleCommand: ParsableCommand {
 
     func validate() throws {
         guard robot == "sim" else { throw usage("--robot: only 'sim' is available (got '\(robot)')") }
-        guard (0...10_000).contains(commitAfterStall) else { throw usage("--commit-after-stall: expected 0…10000 actions, 0 = off (got \(commitAfterStall))") }
+        guard ConsoleAutonomy.commitAfterStallRange.contains(commitAfterStall) else { throw usage("--commit-after-stall: expected \(ConsoleAutonomy.commitAfterStallRange) actions, 0 = off (got \(commitAfterStall))") }
         // The control tick is 50 ms and keeps its rate: the wait must leave room for the rest of the tick.
         guard inTickWait.isFinite, (0...0.04).contains(inTickWait) else {
             throw usage("--in-tick-wait: expected 0…0.04 seconds, within the 50 ms tick (got \(inTickWait))")

@@ -72,7 +72,7 @@ struct EvalCommand: ParsableCommand {
         guard (1...100_000).contains(episodes) else { note("vlaterm eval: --episodes must be in 1...100000"); throw ExitStatus.badInput }
         guard (1...100_000).contains(maxSteps) else { note("vlaterm eval: --max-steps must be in 1...100000"); throw ExitStatus.badInput }
         guard (0...8).contains(observationLag) else { note("vlaterm eval: --observation-lag must be in 0...8 (ticks)"); throw ExitStatus.badInput }
-        guard (0...10_000).contains(commitAfterStall) else { note("vlaterm eval: --commit-after-stall must be in 0...10000 (actions; 0 = off)"); throw ExitStatus.badInput }
+        guard ConsoleAutonomy.commitAfterStallRange.contains(commitAfterStall) else { note("vlaterm eval: --commit-after-stall must be in \(ConsoleAutonomy.commitAfterStallRange) (actions; 0 = off)"); throw ExitStatus.badInput }
         guard let mode = ChunkExecutor.parse(execution) else {
             note("vlaterm eval: --execution \"\(execution)\": use replan:N (N ≥ 1) or ensemble:M (M ≥ 0)"); throw ExitStatus.badInput
         }
@@ -128,9 +128,9 @@ struct EvalCommand: ParsableCommand {
             do {
                 while steps < maxSteps {
                     // Without a lag only the ticks that ask for a chunk render the cameras.
-                    if lag.ticks > 0 { lag.record(try observe(sim, cameras: cameras)) }
+                    if lag.ticks > 0 { lag.record(try sim.observe(time: sim.time, cameras: cameras)) }
                     if executor.needsChunk {
-                        let obs = try lag.observation ?? observe(sim, cameras: cameras)
+                        let obs = try lag.observation ?? sim.observe(time: sim.time, cameras: cameras)
                         let chunk = try policy.infer(PolicyRequest(id: UInt64(steps), observation: obs,
                                                                    instruction: sim.episode.instruction,
                                                                    deadline: self.policy == nil ? .infinity : clock.now() + inferenceTimeout))
@@ -232,12 +232,6 @@ struct EvalCommand: ParsableCommand {
         return String(format: "  (gripper %.0f cm from the %@, which is at height %.1f cm%@%@)", d * 100, sim.episode.target,
                       o.z * 100, sim.isTargetGrasped() ? ", grasped" : "",
                       misplaced.isEmpty ? "" : "; the \(misplaced.joined(separator: ", ")) is in a container instead")
-    }
-
-    private func observe(_ sim: TabletopSim, cameras: [String]) throws -> Observation {
-        var frames: [String: Frame] = [:]
-        for cam in cameras { frames[cam] = try sim.frame(camera: cam) }
-        return Observation(time: sim.time, state: sim.state(), frames: frames)
     }
 
     /// For `--compare-expert` rows: the hand's height, and where the named object is from the hand and from the goal.

@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
         guard inferenceTimeout.isFinite, inferenceTimeout > 0, inferenceTimeout <= 60 else { throw ValidationError("--inference-timeout must be in (0, 60]") }
         // The simulator waits while the model thinks, so a long wait only slows the run down.
         guard inTickWait.isFinite, (0...5).contains(inTickWait) else { throw ValidationError("--in-tick-wait must be in [0, 5] seconds") }
-        guard (0...10_000).contains(commitAfterStall) else { throw ValidationError("--commit-after-stall must be in 0...10000 actions (0 = off)") }
+        guard ConsoleAutonomy.commitAfterStallRange.contains(commitAfterStall) else { throw ValidationError("--commit-after-stall must be in \(ConsoleAutonomy.commitAfterStallRange) actions (0 = off)") }
     }
 
     func run() throws {
